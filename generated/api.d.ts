@@ -1,0 +1,1095 @@
+/**
+ * GENERATED FILE, DO NOT EDIT.
+ * Source: openapi.yaml. Regenerate with `npm run codegen`; CI fails when this file is stale.
+ */
+
+export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Name, version and links */
+        get: operations["getServiceInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health check
+         * @description Public. Reports whether the codex binary was found (its version is read once at start-up), whether an
+         *     OpenAI API key is configured, and how many per-user sessions are in use. It never starts a process.
+         *     `status` is `ok` when codex is available and a key is configured, `degraded` when codex is available
+         *     but no key is configured or every session slot is busy, `unavailable` when no codex binary was found.
+         */
+        get: operations["getStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This contract as JSON */
+        get: operations["getOpenApiJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This contract as YAML */
+        get: operations["getOpenApiYaml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message (new or continued conversation)
+         * @description Without `thread_id` a new thread starts; with one, that thread of the caller continues (404 when the
+         *     caller has no such thread, 409 while a turn is still running on it). The contents of `messages` are
+         *     joined with blank lines into one prompt.
+         *
+         *     With `stream: true` (the default) the answer is `text/event-stream`. Every event has an increasing
+         *     `id:` (its sequence number within the turn), an `event:` name equal to the JSON `data`'s `type`, and
+         *     the data is one of the `ChatEvent` schemas. The first event is `turn.started`; the last is
+         *     `turn.completed` or, when the turn could not finish, an `error`; then comes `data: [DONE]`. A comment
+         *     line `: keepalive` is sent every `SSE_KEEPALIVE_SECONDS` (15 s) while the turn is quiet.
+         *     With `raw_events: true`, codex's own notifications for the turn are sent too, unchanged, as `codex`
+         *     events.
+         *
+         *     With `stream: false` the answer is one JSON `ChatResult` once the turn has ended.
+         *
+         *     A turn keeps running when the client disconnects; it ends by itself, or at the turn deadline
+         *     (`TURN_TIMEOUT_SECONDS`), after which the bridge interrupts it.
+         */
+        post: operations["chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's conversations
+         * @description Newest first. Only the caller's own threads; archived threads are not listed.
+         */
+        get: operations["listThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Archive a conversation
+         * @description The thread leaves the list; its files stay in the user's `CODEX_HOME`. 409 while a turn runs on it.
+         */
+        delete: operations["archiveThread"];
+        options?: never;
+        head?: never;
+        /** Rename a conversation */
+        patch: operations["renameThread"];
+        trace?: never;
+    };
+    "/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A conversation's history
+         * @description The thread and its conversation as messages in order: what the user sent, the assistant's answers and
+         *     the tools it used with their results. Paginated by turns, oldest first; follow `next_cursor` for more.
+         *     `usage` is the thread's running token total as the bridge last saw it (null before the first turn
+         *     ends under this bridge).
+         */
+        get: operations["getHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description An RFC 9457 problem details object. */
+        Problem: {
+            /** @description A URI naming the kind of problem. */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            /** @description The request path. */
+            instance?: string;
+            /** @description The offending fields of a validation problem. */
+            errors?: components["schemas"]["InvalidParam"][];
+        };
+        InvalidParam: {
+            /** @description Where the problem is, e.g. `/body/messages/0/content` or `/query/limit`. */
+            field: string;
+            message: string;
+        };
+        UserId: string;
+        /** @example 019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a */
+        ThreadId: string;
+        ServiceInfo: {
+            name: string;
+            version: string;
+            links: {
+                docs: string;
+                openapi_json: string;
+                openapi_yaml: string;
+                status: string;
+            };
+        };
+        Status: {
+            /** @enum {string} */
+            status: "ok" | "degraded" | "unavailable";
+            codex_available: boolean;
+            codex_version: string | null;
+            api_key_configured: boolean;
+            /** @enum {string} */
+            security_method: "none" | "keycloak";
+            /** @description Per-user codex processes running now. */
+            active_sessions: number;
+            max_sessions: number;
+            /** @description The bridge's version. */
+            version: string;
+        };
+        ChatMessage: {
+            /**
+             * @description Kept for compatibility; every content becomes part of the one prompt.
+             * @default user
+             * @enum {string}
+             */
+            role: "user" | "system" | "developer";
+            /** @description Text; must not be blank. */
+            content: string;
+        };
+        ChatRequest: {
+            thread_id?: components["schemas"]["ThreadId"];
+            messages: components["schemas"]["ChatMessage"][];
+            /** @description The model for this turn; default `CODEX_MODEL` or codex's own default. */
+            model?: string;
+            /**
+             * @description SSE (true) or one JSON result (false).
+             * @default true
+             */
+            stream: boolean;
+            /**
+             * @description Also send codex's own notifications unchanged, as `codex` events (streaming only).
+             * @default false
+             */
+            raw_events: boolean;
+        };
+        ChatResult: {
+            thread_id: string;
+            turn_id: string;
+            /** @enum {string} */
+            status: "completed" | "failed" | "interrupted";
+            /** @description The final assistant message's text; null when the turn produced none. */
+            message: string | null;
+            /** @description Every item the turn completed, in order. */
+            items: components["schemas"]["Item"][];
+            /** @description Token usage of this turn. */
+            usage: components["schemas"]["Usage"] | null;
+            error: components["schemas"]["TurnError"] | null;
+        };
+        ThreadSummary: {
+            thread_id: string;
+            /** @description The name set with `PATCH /threads/{thread_id}`, if any. */
+            name: string | null;
+            /** @description Usually the first user message. */
+            preview: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * @description `active` while a turn runs.
+             * @enum {string}
+             */
+            status: "not_loaded" | "idle" | "active" | "system_error";
+        };
+        ThreadList: {
+            threads: components["schemas"]["ThreadSummary"][];
+            next_cursor: string | null;
+        };
+        RenameThreadRequest: {
+            name: string;
+        };
+        HistoryMessage: {
+            /** @enum {string} */
+            role: "user" | "assistant" | "reasoning" | "tool";
+            turn_id: string;
+            /** @description The text for user and assistant messages; a one-line description for tools and reasoning. */
+            content: string;
+            item: components["schemas"]["Item"];
+        };
+        History: {
+            thread: components["schemas"]["ThreadSummary"];
+            messages: components["schemas"]["HistoryMessage"][];
+            usage: components["schemas"]["Usage"] | null;
+            next_cursor: string | null;
+        };
+        /** @description Token counts reported by the model. */
+        Usage: {
+            input_tokens: number;
+            cached_input_tokens: number;
+            output_tokens: number;
+            reasoning_output_tokens: number;
+            total_tokens: number;
+        };
+        /** @description Why a turn failed or was interrupted. */
+        TurnError: {
+            message: string;
+            /** @description Codex's error kind, e.g. `unauthorized`, `internalServerError`. */
+            code: string | null;
+        };
+        /** @description What the user sent. */
+        UserMessageItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user_message";
+            id: string;
+            text: string;
+        };
+        /** @description A complete assistant message (its final text, not the deltas' sum). */
+        AssistantMessageItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "assistant_message";
+            id: string;
+            text: string;
+        };
+        /** @description The model's reasoning summary and, where the model shares it, its text. */
+        ReasoningItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reasoning";
+            id: string;
+            summary: string[];
+            content: string[];
+        };
+        /** @description A shell command the agent ran, with its output. */
+        CommandExecutionItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "command_execution";
+            id: string;
+            command: string;
+            cwd: string;
+            /** @description `in_progress`, `completed`, `failed` or `declined`. */
+            status: string;
+            output: string | null;
+            exit_code: number | null;
+            duration_ms: number | null;
+        };
+        /** @description Files the agent created, edited or deleted. */
+        FileChangeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "file_change";
+            id: string;
+            status: string;
+            changes: {
+                path: string;
+                kind: string;
+                diff: string | null;
+            }[];
+        };
+        /** @description A call to a tool of an MCP server. */
+        McpToolCallItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mcp_tool_call";
+            id: string;
+            server: string;
+            tool: string;
+            status: string;
+            arguments?: unknown;
+            result?: unknown;
+            error: string | null;
+        };
+        /** @description A web search the agent made. */
+        WebSearchItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "web_search";
+            id: string;
+            query: string;
+        };
+        /** @description An item kind the bridge does not normalize; `codex_type` names codex's kind. */
+        OtherItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "other";
+            id: string;
+            codex_type: string;
+        };
+        /** @description Tool activity: commands, file changes, MCP tool calls, web searches. */
+        ToolItem: components["schemas"]["CommandExecutionItem"] | components["schemas"]["FileChangeItem"] | components["schemas"]["McpToolCallItem"] | components["schemas"]["WebSearchItem"] | components["schemas"]["OtherItem"];
+        /** @description One normalized item of a turn. */
+        Item: components["schemas"]["UserMessageItem"] | components["schemas"]["AssistantMessageItem"] | components["schemas"]["ReasoningItem"] | components["schemas"]["CommandExecutionItem"] | components["schemas"]["FileChangeItem"] | components["schemas"]["McpToolCallItem"] | components["schemas"]["WebSearchItem"] | components["schemas"]["OtherItem"];
+        /** @description Always the first event: the thread (new or continued) and the turn. */
+        TurnStartedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn.started";
+            thread_id: string;
+            turn_id: string;
+            thread_created: boolean;
+        };
+        /** @description A piece of assistant text as it streams. */
+        MessageDeltaEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.delta";
+            thread_id: string;
+            turn_id: string;
+            item_id: string;
+            delta: string;
+        };
+        /** @description An assistant message is complete; `item.text` is its final text. */
+        MessageCompletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.completed";
+            thread_id: string;
+            turn_id: string;
+            item: components["schemas"]["AssistantMessageItem"];
+        };
+        /** @description A piece of the reasoning summary as it streams. */
+        ReasoningDeltaEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reasoning.delta";
+            thread_id: string;
+            turn_id: string;
+            item_id: string;
+            delta: string;
+        };
+        /** @description A reasoning item is complete. */
+        ReasoningCompletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reasoning.completed";
+            thread_id: string;
+            turn_id: string;
+            item: components["schemas"]["ReasoningItem"];
+        };
+        /** @description The agent started a command, file change, MCP tool call or web search. */
+        ToolStartedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tool.started";
+            thread_id: string;
+            turn_id: string;
+            item: components["schemas"]["ToolItem"];
+        };
+        /** @description Output of a running command or file change, as it comes. */
+        ToolOutputDeltaEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tool.output.delta";
+            thread_id: string;
+            turn_id: string;
+            item_id: string;
+            delta: string;
+        };
+        /** @description A tool item finished; the item carries its status and output. */
+        ToolCompletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tool.completed";
+            thread_id: string;
+            turn_id: string;
+            item: components["schemas"]["ToolItem"];
+        };
+        /** @description Token usage of the latest model call and the thread's running total. */
+        UsageEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "usage";
+            thread_id: string;
+            turn_id: string;
+            usage: components["schemas"]["Usage"];
+            thread_total: components["schemas"]["Usage"];
+        };
+        /** @description The last event of every turn that ends normally. */
+        TurnCompletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn.completed";
+            thread_id: string;
+            turn_id: string;
+            /** @enum {string} */
+            status: "completed" | "failed" | "interrupted";
+            error: components["schemas"]["TurnError"] & (Record<string, never> | null);
+            usage: components["schemas"]["Usage"] & (Record<string, never> | null);
+        };
+        /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. */
+        ErrorEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            thread_id: string;
+            turn_id: string;
+            /** @description `model_error`, `turn_timeout`, `codex_exited` or `internal_error`. */
+            code: string;
+            message: string;
+            will_retry: boolean;
+        };
+        /** @description One of codex's own notifications, unchanged (`raw_events: true`). */
+        CodexEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "codex";
+            thread_id: string;
+            turn_id: string;
+            method: string;
+            params: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name. */
+        ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
+    };
+    responses: {
+        /** @description The request is malformed or invalid; `errors` names the fields. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:validation-error",
+                 *       "title": "Request is invalid",
+                 *       "status": 400,
+                 *       "detail": "request/body/messages/0/content must match pattern \"\\S\"",
+                 *       "instance": "/chat",
+                 *       "errors": [
+                 *         {
+                 *           "field": "/body/messages/0/content",
+                 *           "message": "must match pattern \"\\S\""
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid bearer token (missing, malformed, inactive or expired). */
+        Unauthorized: {
+            headers: {
+                /** @description The RFC 6750 challenge, e.g. `Bearer error="invalid_token"`. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The token is valid but lacks the required role or audience. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such route, or the caller has no such thread. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:thread-not-found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "detail": "No thread '019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a' for this user",
+                 *       "instance": "/chat"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A turn is already running on that thread. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than `MAX_BODY_BYTES`. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Codex failed under the request (its process died or answered with an error). */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No session could be had (every slot busy, codex missing) or the identity provider is unreachable. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+        UserIdQuery: components["schemas"]["UserId"];
+        /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+        UserIdHeader: components["schemas"]["UserId"];
+        /** @description A thread id from `POST /chat` or `GET /threads`. */
+        ThreadIdPath: components["schemas"]["ThreadId"];
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getServiceInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this service is and where to go next. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "Codex API Bridge",
+                     *       "version": "0.1.0",
+                     *       "links": {
+                     *         "docs": "/docs",
+                     *         "openapi_json": "/openapi.json",
+                     *         "openapi_yaml": "/openapi.yaml",
+                     *         "status": "/status"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceInfo"];
+                };
+            };
+        };
+    };
+    getStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bridge's health. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "codex_available": true,
+                     *       "codex_version": "codex-cli 0.169.0",
+                     *       "api_key_configured": true,
+                     *       "security_method": "none",
+                     *       "active_sessions": 1,
+                     *       "max_sessions": 50,
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    getOpenApiJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document the bridge validates against. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    getOpenApiYaml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document, as written in the repository. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+        };
+    };
+    chat: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description The turn, streamed as SSE (`stream` true) or as one JSON result (`stream` false). */
+            200: {
+                headers: {
+                    /** @description The thread this turn belongs to. */
+                    "X-Thread-Id"?: string;
+                    /** @description The turn's id. */
+                    "X-Turn-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 1
+                     *     event: turn.started
+                     *     data: {"type":"turn.started","thread_id":"019a...","turn_id":"019b...","thread_created":true}
+                     *
+                     *     id: 2
+                     *     event: message.delta
+                     *     data: {"type":"message.delta","thread_id":"019a...","turn_id":"019b...","item_id":"msg_1","delta":"Hel"}
+                     *
+                     *     id: 5
+                     *     event: turn.completed
+                     *     data: {"type":"turn.completed","thread_id":"019a...","turn_id":"019b...","status":"completed","error":null,"usage":{"input_tokens":12,"cached_input_tokens":0,"output_tokens":3,"reasoning_output_tokens":0,"total_tokens":15}}
+                     *
+                     *     data: [DONE]
+                     */
+                    "text/event-stream": string;
+                    /**
+                     * @example {
+                     *       "thread_id": "019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a",
+                     *       "turn_id": "019a2f5e-9d2e-7a01-8c3b-5e6f7a8b9c0d",
+                     *       "status": "completed",
+                     *       "message": "4",
+                     *       "items": [
+                     *         {
+                     *           "type": "user_message",
+                     *           "id": "item-1",
+                     *           "text": "What is 2+2?"
+                     *         },
+                     *         {
+                     *           "type": "assistant_message",
+                     *           "id": "msg_1",
+                     *           "text": "4"
+                     *         }
+                     *       ],
+                     *       "usage": {
+                     *         "input_tokens": 12,
+                     *         "cached_input_tokens": 0,
+                     *         "output_tokens": 1,
+                     *         "reasoning_output_tokens": 0,
+                     *         "total_tokens": 13
+                     *       },
+                     *       "error": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChatResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listThreads: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+                /** @description Threads per page. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of threads. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "threads": [
+                     *         {
+                     *           "thread_id": "019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a",
+                     *           "name": null,
+                     *           "preview": "Hello!",
+                     *           "created_at": "2026-11-25T10:00:00Z",
+                     *           "updated_at": "2026-11-25T10:00:04Z",
+                     *           "status": "idle"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ThreadList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    archiveThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    renameThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Release checklist"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RenameThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description The renamed thread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getHistory: {
+        parameters: {
+            query: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+                /** @description The thread to read. */
+                thread_id: components["schemas"]["ThreadId"];
+                /** @description Turns per page. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "thread": {
+                     *         "thread_id": "019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a",
+                     *         "name": null,
+                     *         "preview": "Hello!",
+                     *         "created_at": "2026-11-25T10:00:00Z",
+                     *         "updated_at": "2026-11-25T10:00:04Z",
+                     *         "status": "idle"
+                     *       },
+                     *       "messages": [
+                     *         {
+                     *           "role": "user",
+                     *           "turn_id": "019a2f5e-9d2e-7a01-8c3b-5e6f7a8b9c0d",
+                     *           "content": "Hello!",
+                     *           "item": {
+                     *             "type": "user_message",
+                     *             "id": "item-1",
+                     *             "text": "Hello!"
+                     *           }
+                     *         },
+                     *         {
+                     *           "role": "assistant",
+                     *           "turn_id": "019a2f5e-9d2e-7a01-8c3b-5e6f7a8b9c0d",
+                     *           "content": "Hi! How can I help?",
+                     *           "item": {
+                     *             "type": "assistant_message",
+                     *             "id": "msg_1",
+                     *             "text": "Hi! How can I help?"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "usage": {
+                     *         "input_tokens": 12,
+                     *         "cached_input_tokens": 0,
+                     *         "output_tokens": 6,
+                     *         "reasoning_output_tokens": 0,
+                     *         "total_tokens": 18
+                     *       },
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}

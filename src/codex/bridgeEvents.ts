@@ -1,0 +1,228 @@
+import { z } from 'zod';
+
+/*
+ * The bridge's own vocabulary for what happens in a turn: normalized items and the SSE events that
+ * carry them. These schemas are used at run time (every event is built through them) and a test
+ * renders them with zod-to-openapi and compares them with openapi.yaml, so the two cannot drift.
+ */
+
+const id = z.string().min(1);
+
+export const usageSchema = z
+  .object({
+    input_tokens: z.number().int(),
+    cached_input_tokens: z.number().int(),
+    output_tokens: z.number().int(),
+    reasoning_output_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+  })
+  .meta({ id: 'Usage', description: 'Token counts reported by the model.' });
+
+export const turnErrorSchema = z
+  .object({
+    message: z.string(),
+    code: z.string().nullable().meta({ description: "Codex's error kind, e.g. `unauthorized`, `internalServerError`." }),
+  })
+  .meta({ id: 'TurnError', description: 'Why a turn failed or was interrupted.' });
+
+export const userMessageItemSchema = z
+  .object({ type: z.literal('user_message'), id, text: z.string() })
+  .meta({ id: 'UserMessageItem', description: 'What the user sent.' });
+
+export const assistantMessageItemSchema = z
+  .object({ type: z.literal('assistant_message'), id, text: z.string() })
+  .meta({ id: 'AssistantMessageItem', description: "A complete assistant message (its final text, not the deltas' sum)." });
+
+export const reasoningItemSchema = z
+  .object({ type: z.literal('reasoning'), id, summary: z.array(z.string()), content: z.array(z.string()) })
+  .meta({ id: 'ReasoningItem', description: "The model's reasoning summary and, where the model shares it, its text." });
+
+export const commandExecutionItemSchema = z
+  .object({
+    type: z.literal('command_execution'),
+    id,
+    command: z.string(),
+    cwd: z.string(),
+    status: z.string().meta({ description: '`in_progress`, `completed`, `failed` or `declined`.' }),
+    output: z.string().nullable(),
+    exit_code: z.number().int().nullable(),
+    duration_ms: z.number().int().nullable(),
+  })
+  .meta({ id: 'CommandExecutionItem', description: 'A shell command the agent ran, with its output.' });
+
+export const fileChangeItemSchema = z
+  .object({
+    type: z.literal('file_change'),
+    id,
+    status: z.string(),
+    changes: z.array(z.object({ path: z.string(), kind: z.string(), diff: z.string().nullable() })),
+  })
+  .meta({ id: 'FileChangeItem', description: 'Files the agent created, edited or deleted.' });
+
+export const mcpToolCallItemSchema = z
+  .object({
+    type: z.literal('mcp_tool_call'),
+    id,
+    server: z.string(),
+    tool: z.string(),
+    status: z.string(),
+    arguments: z.unknown(),
+    result: z.unknown(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'McpToolCallItem', description: 'A call to a tool of an MCP server.' });
+
+export const webSearchItemSchema = z
+  .object({ type: z.literal('web_search'), id, query: z.string() })
+  .meta({ id: 'WebSearchItem', description: 'A web search the agent made.' });
+
+export const otherItemSchema = z
+  .object({ type: z.literal('other'), id, codex_type: z.string() })
+  .meta({ id: 'OtherItem', description: "An item kind the bridge does not normalize; `codex_type` names codex's kind." });
+
+export const toolItemSchema = z
+  .discriminatedUnion('type', [
+    commandExecutionItemSchema,
+    fileChangeItemSchema,
+    mcpToolCallItemSchema,
+    webSearchItemSchema,
+    otherItemSchema,
+  ])
+  .meta({ id: 'ToolItem', description: 'Tool activity: commands, file changes, MCP tool calls, web searches.' });
+
+export const itemSchema = z
+  .discriminatedUnion('type', [
+    userMessageItemSchema,
+    assistantMessageItemSchema,
+    reasoningItemSchema,
+    commandExecutionItemSchema,
+    fileChangeItemSchema,
+    mcpToolCallItemSchema,
+    webSearchItemSchema,
+    otherItemSchema,
+  ])
+  .meta({ id: 'Item', description: 'One normalized item of a turn.' });
+
+const turnRef = { thread_id: id, turn_id: id };
+
+export const turnStartedEventSchema = z
+  .object({ type: z.literal('turn.started'), ...turnRef, thread_created: z.boolean() })
+  .meta({ id: 'TurnStartedEvent', description: 'Always the first event: the thread (new or continued) and the turn.' });
+
+export const messageDeltaEventSchema = z
+  .object({ type: z.literal('message.delta'), ...turnRef, item_id: id, delta: z.string() })
+  .meta({ id: 'MessageDeltaEvent', description: 'A piece of assistant text as it streams.' });
+
+export const messageCompletedEventSchema = z
+  .object({ type: z.literal('message.completed'), ...turnRef, item: assistantMessageItemSchema })
+  .meta({ id: 'MessageCompletedEvent', description: 'An assistant message is complete; `item.text` is its final text.' });
+
+export const reasoningDeltaEventSchema = z
+  .object({ type: z.literal('reasoning.delta'), ...turnRef, item_id: id, delta: z.string() })
+  .meta({ id: 'ReasoningDeltaEvent', description: 'A piece of the reasoning summary as it streams.' });
+
+export const reasoningCompletedEventSchema = z
+  .object({ type: z.literal('reasoning.completed'), ...turnRef, item: reasoningItemSchema })
+  .meta({ id: 'ReasoningCompletedEvent', description: 'A reasoning item is complete.' });
+
+export const toolStartedEventSchema = z
+  .object({ type: z.literal('tool.started'), ...turnRef, item: toolItemSchema })
+  .meta({ id: 'ToolStartedEvent', description: 'The agent started a command, file change, MCP tool call or web search.' });
+
+export const toolOutputDeltaEventSchema = z
+  .object({ type: z.literal('tool.output.delta'), ...turnRef, item_id: id, delta: z.string() })
+  .meta({ id: 'ToolOutputDeltaEvent', description: 'Output of a running command or file change, as it comes.' });
+
+export const toolCompletedEventSchema = z
+  .object({ type: z.literal('tool.completed'), ...turnRef, item: toolItemSchema })
+  .meta({ id: 'ToolCompletedEvent', description: 'A tool item finished; the item carries its status and output.' });
+
+export const usageEventSchema = z
+  .object({ type: z.literal('usage'), ...turnRef, usage: usageSchema, thread_total: usageSchema })
+  .meta({ id: 'UsageEvent', description: "Token usage of the latest model call and the thread's running total." });
+
+export const turnCompletedEventSchema = z
+  .object({
+    type: z.literal('turn.completed'),
+    ...turnRef,
+    status: z.enum(['completed', 'failed', 'interrupted']),
+    error: turnErrorSchema.nullable(),
+    usage: usageSchema.nullable(),
+  })
+  .meta({ id: 'TurnCompletedEvent', description: 'The last event of every turn that ends normally.' });
+
+export const errorEventSchema = z
+  .object({
+    type: z.literal('error'),
+    ...turnRef,
+    code: z.string().meta({ description: '`model_error`, `turn_timeout`, `codex_exited` or `internal_error`.' }),
+    message: z.string(),
+    will_retry: z.boolean(),
+  })
+  .meta({
+    id: 'ErrorEvent',
+    description: 'Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows.',
+  });
+
+export const codexEventSchema = z
+  .object({
+    type: z.literal('codex'),
+    ...turnRef,
+    method: z.string(),
+    params: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'CodexEvent', description: "One of codex's own notifications, unchanged (`raw_events: true`)." });
+
+export const bridgeEventSchema = z
+  .discriminatedUnion('type', [
+    turnStartedEventSchema,
+    messageDeltaEventSchema,
+    messageCompletedEventSchema,
+    reasoningDeltaEventSchema,
+    reasoningCompletedEventSchema,
+    toolStartedEventSchema,
+    toolOutputDeltaEventSchema,
+    toolCompletedEventSchema,
+    usageEventSchema,
+    turnCompletedEventSchema,
+    errorEventSchema,
+    codexEventSchema,
+  ])
+  .meta({ id: 'ChatEvent', description: 'The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name.' });
+
+export type Usage = z.infer<typeof usageSchema>;
+export type TurnError = z.infer<typeof turnErrorSchema>;
+export type Item = z.infer<typeof itemSchema>;
+export type ToolItem = z.infer<typeof toolItemSchema>;
+export type BridgeEvent = z.infer<typeof bridgeEventSchema>;
+export type BridgeEventType = BridgeEvent['type'];
+export type TurnStatus = z.infer<typeof turnCompletedEventSchema>['status'];
+
+/** Every schema above that openapi.yaml must carry under the same name. */
+export const bridgeEventComponents = [
+  usageSchema,
+  turnErrorSchema,
+  userMessageItemSchema,
+  assistantMessageItemSchema,
+  reasoningItemSchema,
+  commandExecutionItemSchema,
+  fileChangeItemSchema,
+  mcpToolCallItemSchema,
+  webSearchItemSchema,
+  otherItemSchema,
+  toolItemSchema,
+  itemSchema,
+  turnStartedEventSchema,
+  messageDeltaEventSchema,
+  messageCompletedEventSchema,
+  reasoningDeltaEventSchema,
+  reasoningCompletedEventSchema,
+  toolStartedEventSchema,
+  toolOutputDeltaEventSchema,
+  toolCompletedEventSchema,
+  usageEventSchema,
+  turnCompletedEventSchema,
+  errorEventSchema,
+  codexEventSchema,
+  bridgeEventSchema,
+];

@@ -1,0 +1,195 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'TRUE', 'FALSE', 'True', 'False'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value.toLowerCase()));
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeNumber = z.coerce.number().nonnegative();
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+/** Python's level names (INFO, WARNING, CRITICAL) are accepted so that an old bridge's .env keeps working. */
+const logLevel = z
+  .string()
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(z.enum(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'critical', 'fatal', 'silent']))
+  .transform((value) => (value === 'warning' ? 'warn' : value === 'critical' ? 'fatal' : value));
+
+/**
+ * Every variable the bridge reads. The original Python bridge's names and defaults are kept;
+ * the ones it did not have are documented in .env.example.
+ */
+export const envSchema = z
+  .object({
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalUrl,
+    CODEX_BINARY_PATH: optionalString,
+    CODEX_WORKING_DIR: optionalString,
+    CODEX_HOME: optionalString,
+    CODEX_MODEL: optionalString,
+    CODEX_APPROVAL_POLICY: z.enum(['never', 'on-request', 'on-failure', 'untrusted']).default('never'),
+    CODEX_SANDBOX: z.enum(['read-only', 'workspace-write', 'danger-full-access']).default('workspace-write'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+    DEBUG: booleanFromEnv.default(false),
+    LOG_LEVEL: logLevel.default('info'),
+    BASE_DATA_DIR: z.string().min(1).default('./data/codex'),
+    MAX_SESSIONS: positiveInt.default(50),
+    IDLE_TIMEOUT_SECONDS: nonNegativeNumber.default(300),
+    CLEANUP_INTERVAL_SECONDS: z.coerce.number().positive().default(60),
+    ALLOW_USER_ID_OVERRIDE: booleanFromEnv.default(false),
+    CORS_ORIGINS: z.string().default('*'),
+    MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
+    TURN_TIMEOUT_SECONDS: z.coerce.number().positive().default(900),
+    RPC_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    SSE_KEEPALIVE_SECONDS: z.coerce.number().positive().default(15),
+    SHUTDOWN_GRACE_SECONDS: nonNegativeNumber.default(10),
+    SECURITY_METHOD: z
+      .string()
+      .transform((value) => value.trim().toLowerCase())
+      .pipe(z.enum(['none', 'keycloak']))
+      .default('none'),
+    KEYCLOAK_BASE_URL: optionalUrl,
+    KEYCLOAK_REALM: optionalString,
+    KEYCLOAK_CLIENT_ID: optionalString,
+    KEYCLOAK_CLIENT_SECRET: optionalString,
+    KEYCLOAK_INTROSPECTION_URL: optionalUrl,
+    KEYCLOAK_TIMEOUT_SECONDS: z.coerce.number().positive().default(5),
+    KEYCLOAK_CACHE_TTL_SECONDS: nonNegativeNumber.default(60),
+    KEYCLOAK_CACHE_MAX_ENTRIES: positiveInt.default(10_000),
+    KEYCLOAK_REQUIRED_ROLE: optionalString,
+    KEYCLOAK_AUDIENCE: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (env.SECURITY_METHOD !== 'keycloak') return;
+    const required = ['KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET'] as const;
+    for (const name of required) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when SECURITY_METHOD=Keycloak' });
+    }
+    if (!env.KEYCLOAK_INTROSPECTION_URL) {
+      for (const name of ['KEYCLOAK_BASE_URL', 'KEYCLOAK_REALM'] as const) {
+        if (!env[name]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'is required when SECURITY_METHOD=Keycloak and KEYCLOAK_INTROSPECTION_URL is not set',
+          });
+        }
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface KeycloakConfig {
+  introspectionUrl: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+  cacheTtlSeconds: number;
+  cacheMaxEntries: number;
+  requiredRole: string | undefined;
+  audience: string | undefined;
+}
+
+export interface Config {
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string | undefined;
+  codexBinaryPath: string | undefined;
+  codexWorkingDir: string;
+  /** An explicit CODEX_HOME is used for the default user; otherwise it lives under BASE_DATA_DIR. */
+  codexHome: string | undefined;
+  model: string | undefined;
+  approvalPolicy: Env['CODEX_APPROVAL_POLICY'];
+  sandbox: Env['CODEX_SANDBOX'];
+  host: string;
+  port: number;
+  debug: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  baseDataDir: string;
+  maxSessions: number;
+  idleTimeoutMs: number;
+  cleanupIntervalMs: number;
+  allowUserIdOverride: boolean;
+  corsOrigins: '*' | string[];
+  maxBodyBytes: number;
+  turnTimeoutMs: number;
+  rpcTimeoutMs: number;
+  sseKeepaliveMs: number;
+  shutdownGraceMs: number;
+  securityMethod: 'none' | 'keycloak';
+  keycloak: KeycloakConfig | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig(environment: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const corsOrigins = env.CORS_ORIGINS.trim() === '*' ? '*' : splitList(env.CORS_ORIGINS);
+  return {
+    openaiApiKey: env.OPENAI_API_KEY,
+    openaiBaseUrl: env.OPENAI_BASE_URL,
+    codexBinaryPath: env.CODEX_BINARY_PATH,
+    codexWorkingDir: path.resolve(env.CODEX_WORKING_DIR ?? process.cwd()),
+    codexHome: env.CODEX_HOME ? path.resolve(env.CODEX_HOME) : undefined,
+    model: env.CODEX_MODEL,
+    approvalPolicy: env.CODEX_APPROVAL_POLICY,
+    sandbox: env.CODEX_SANDBOX,
+    host: env.HOST,
+    port: env.PORT,
+    debug: env.DEBUG,
+    logLevel: env.LOG_LEVEL,
+    baseDataDir: path.resolve(env.BASE_DATA_DIR),
+    maxSessions: env.MAX_SESSIONS,
+    idleTimeoutMs: env.IDLE_TIMEOUT_SECONDS * 1000,
+    cleanupIntervalMs: env.CLEANUP_INTERVAL_SECONDS * 1000,
+    allowUserIdOverride: env.ALLOW_USER_ID_OVERRIDE,
+    corsOrigins,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    turnTimeoutMs: env.TURN_TIMEOUT_SECONDS * 1000,
+    rpcTimeoutMs: env.RPC_TIMEOUT_SECONDS * 1000,
+    sseKeepaliveMs: env.SSE_KEEPALIVE_SECONDS * 1000,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+    securityMethod: env.SECURITY_METHOD,
+    keycloak: env.SECURITY_METHOD === 'keycloak' ? keycloakConfig(env) : undefined,
+  };
+}
+
+function keycloakConfig(env: Env): KeycloakConfig {
+  const introspectionUrl =
+    env.KEYCLOAK_INTROSPECTION_URL ??
+    `${(env.KEYCLOAK_BASE_URL ?? '').replace(/\/+$/, '')}/realms/${encodeURIComponent(env.KEYCLOAK_REALM ?? '')}/protocol/openid-connect/token/introspect`;
+  return {
+    introspectionUrl,
+    clientId: env.KEYCLOAK_CLIENT_ID ?? '',
+    clientSecret: env.KEYCLOAK_CLIENT_SECRET ?? '',
+    timeoutMs: env.KEYCLOAK_TIMEOUT_SECONDS * 1000,
+    cacheTtlSeconds: env.KEYCLOAK_CACHE_TTL_SECONDS,
+    cacheMaxEntries: env.KEYCLOAK_CACHE_MAX_ENTRIES,
+    requiredRole: env.KEYCLOAK_REQUIRED_ROLE,
+    audience: env.KEYCLOAK_AUDIENCE,
+  };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
