@@ -34,6 +34,8 @@ export const envSchema = z
     CODEX_MODEL: optionalString,
     CODEX_APPROVAL_POLICY: z.enum(['never', 'on-request', 'on-failure', 'untrusted']).default('never'),
     CODEX_SANDBOX: z.enum(['read-only', 'workspace-write', 'danger-full-access']).default('workspace-write'),
+    CODEX_REQUEST_MAX_RETRIES: z.coerce.number().int().min(0).max(100).optional(),
+    CODEX_STREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(100).optional(),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8000),
     DEBUG: booleanFromEnv.default(false),
@@ -107,6 +109,9 @@ export interface Config {
   model: string | undefined;
   approvalPolicy: Env['CODEX_APPROVAL_POLICY'];
   sandbox: Env['CODEX_SANDBOX'];
+  /** Retries of the custom provider used with OPENAI_BASE_URL; codex's defaults when unset. */
+  requestMaxRetries: number | undefined;
+  streamMaxRetries: number | undefined;
   host: string;
   port: number;
   debug: boolean;
@@ -151,6 +156,8 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     model: env.CODEX_MODEL,
     approvalPolicy: env.CODEX_APPROVAL_POLICY,
     sandbox: env.CODEX_SANDBOX,
+    requestMaxRetries: env.CODEX_REQUEST_MAX_RETRIES,
+    streamMaxRetries: env.CODEX_STREAM_MAX_RETRIES,
     host: env.HOST,
     port: env.PORT,
     debug: env.DEBUG,

@@ -1,0 +1,61 @@
+import type { Config } from '../config/env';
+import { KeycloakAuthenticator, type KeycloakAuthenticatorOptions } from './keycloakAuthenticator';
+import { silentLogger, type AuthLogger } from './logger';
+import { NoneAuthenticator } from './noneAuthenticator';
+import type { Authenticator } from './types';
+
+export type { AuthenticatedUser, Authenticator, AuthRequest } from './types';
+export type { AuthLogger } from './logger';
+export { silentLogger } from './logger';
+export { DEFAULT_USER_ID, NoneAuthenticator } from './noneAuthenticator';
+export {
+  IDENTITY_PROVIDER_RETRY_AFTER_SECONDS,
+  KeycloakAuthenticator,
+  type KeycloakAuthenticatorOptions,
+} from './keycloakAuthenticator';
+export { extractBearerToken } from './bearerToken';
+export { enforceAccessRules, hasAudience, hasRole, type AccessRules } from './accessRules';
+export { ExpiringLruCache, tokenCacheKey } from './introspectionCache';
+export {
+  IntrospectionClient,
+  IntrospectionFailure,
+  type IntrospectionClientOptions,
+  type IntrospectionFailureReason,
+} from './introspectionClient';
+export { parseIntrospectionResponse, type ActiveTokenClaims, type IntrospectionResult } from './introspectionResponse';
+export { SingleFlight } from './singleFlight';
+
+/** The authenticator SECURITY_METHOD asks for. */
+export function createAuthenticator(
+  config: Config,
+  logger: AuthLogger = silentLogger,
+  options: Omit<KeycloakAuthenticatorOptions, 'logger'> = {},
+): Authenticator {
+  if (config.securityMethod === 'none') {
+    logger.info(
+      { securityMethod: 'none', allowUserIdOverride: config.allowUserIdOverride },
+      config.allowUserIdOverride
+        ? 'Authentication disabled: callers choose their user id with ?user_id= or X-User-Id'
+        : "Authentication disabled: every request acts as user 'default'",
+    );
+    return new NoneAuthenticator(config.allowUserIdOverride);
+  }
+  const keycloak = config.keycloak;
+  if (!keycloak) {
+    // parseConfig guarantees this; a hand-built Config that breaks it must not silently disable auth.
+    throw new Error('SECURITY_METHOD=Keycloak but the Keycloak configuration is missing');
+  }
+  logger.info(
+    {
+      securityMethod: 'keycloak',
+      introspectionUrl: keycloak.introspectionUrl,
+      clientId: keycloak.clientId,
+      cacheTtlSeconds: keycloak.cacheTtlSeconds,
+      cacheMaxEntries: keycloak.cacheMaxEntries,
+      requiredRole: keycloak.requiredRole,
+      audience: keycloak.audience,
+    },
+    'Authentication by Keycloak token introspection',
+  );
+  return new KeycloakAuthenticator(keycloak, { ...options, logger });
+}

@@ -1,0 +1,13 @@
+/**
+ * The little the authenticators need from a logger; structural so that a pino logger (or a jest
+ * mock) fits without this module depending on pino.
+ */
+export interface AuthLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export const silentLogger: AuthLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+};

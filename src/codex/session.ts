@@ -1,0 +1,351 @@
+import type { components } from '../../generated/api';
+import type { Config } from '../config/env';
+import type { Logger } from '../logger';
+import { ThreadNotFoundError, TurnInProgressError } from '../http/errors';
+import type { AppServerProcess } from './appServer';
+import { CodexRpcError } from './errors';
+import {
+  historyMessage,
+  isToolItem,
+  normalizeItem,
+  normalizeToolItem,
+  normalizeTurnError,
+  normalizeUsage,
+  subtractUsage,
+  summarizeThread,
+} from './normalize';
+import { notifications, threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
+import type { JsonObject, Notification } from './rpc';
+import { TurnRun } from './turnRun';
+import type { UsageStore } from './usageStore';
+
+type ThreadSummary = components['schemas']['ThreadSummary'];
+type ThreadList = components['schemas']['ThreadList'];
+type History = components['schemas']['History'];
+
+export interface StartTurnRequest {
+  threadId?: string | undefined;
+  prompt: string;
+  model?: string | undefined;
+  rawEvents?: boolean | undefined;
+}
+
+export type SessionSettings = Pick<Config, 'codexWorkingDir' | 'approvalPolicy' | 'sandbox' | 'turnTimeoutMs' | 'model'>;
+
+/** How long to wait for codex's own `turn/completed` after the bridge interrupted a turn. */
+const INTERRUPT_SETTLE_MS = 5000;
+
+/**
+ * One user's codex: threads, turns and history over their app-server. Turns are serialised per
+ * thread, because codex silently merges a second turn/start into the running turn.
+ */
+export class CodexSession {
+  private readonly runningTurns = new Map<string, TurnRun>();
+  /** Threads between "caller asked for a turn" and "turn/start answered": they count as busy. */
+  private readonly startingThreads = new Set<string>();
+  private readonly loadedThreads = new Set<string>();
+  private readonly backlog = new Map<string, Notification[]>();
+  private inflightRequests = 0;
+  lastActivityAt = Date.now();
+
+  constructor(
+    readonly userId: string,
+    private readonly server: AppServerProcess,
+    private readonly settings: SessionSettings,
+    private readonly usageStore: UsageStore,
+    private readonly logger: Logger,
+  ) {
+    server.connection.onNotification((notification) => this.route(notification));
+    void server.exited.then((reason) => this.failAllTurns(`codex app-server exited (${reason})`));
+  }
+
+  get alive(): boolean {
+    return this.server.alive;
+  }
+
+  get pid(): number | undefined {
+    return this.server.pid;
+  }
+
+  /** Idle cleanup and eviction leave a session alone while it serves a request or runs a turn. */
+  get busy(): boolean {
+    return this.inflightRequests > 0 || this.runningTurns.size > 0 || this.startingThreads.size > 0;
+  }
+
+  get runningTurnCount(): number {
+    return this.runningTurns.size;
+  }
+
+  /** Marks the session in use for the duration of one HTTP request or stream. */
+  hold(): () => void {
+    this.inflightRequests++;
+    this.touch();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inflightRequests--;
+      this.touch();
+    };
+  }
+
+  runningTurn(threadId: string): TurnRun | undefined {
+    return this.runningTurns.get(threadId);
+  }
+
+  async startTurn(request: StartTurnRequest): Promise<TurnRun> {
+    let threadId = request.threadId;
+    let threadCreated = false;
+    if (threadId) {
+      this.assertNoTurnRunning(threadId);
+      this.startingThreads.add(threadId);
+      try {
+        await this.ensureLoaded(threadId);
+      } catch (error) {
+        this.startingThreads.delete(threadId);
+        throw error;
+      }
+    } else {
+      const started = threadResult.parse(
+        await this.call('thread/start', {
+          cwd: this.settings.codexWorkingDir,
+          approvalPolicy: this.settings.approvalPolicy,
+          sandbox: this.settings.sandbox,
+          ...(request.model ? { model: request.model } : {}),
+        }),
+      );
+      threadId = started.thread.id;
+      threadCreated = true;
+      this.loadedThreads.add(threadId);
+      this.startingThreads.add(threadId);
+    }
+
+    const run = new TurnRun(threadId, '', threadCreated, request.rawEvents ?? false);
+    this.runningTurns.set(threadId, run);
+    this.startingThreads.delete(threadId);
+    try {
+      const response = turnStartResult.parse(
+        await this.call('turn/start', {
+          threadId,
+          input: [{ type: 'text', text: request.prompt, text_elements: [] }],
+          ...(request.model ? { model: request.model } : {}),
+        }),
+      );
+      run.turnId = response.turn.id;
+    } catch (error) {
+      this.runningTurns.delete(threadId);
+      this.backlog.delete(threadId);
+      throw error;
+    }
+    run.emit({ type: 'turn.started', thread_created: threadCreated });
+    for (const early of this.backlog.get(threadId) ?? []) this.apply(run, early);
+    this.backlog.delete(threadId);
+    this.armDeadline(run);
+    void run.done.then(() => this.turnEnded(run));
+    return run;
+  }
+
+  async interrupt(threadId: string): Promise<TurnRun | undefined> {
+    const run = this.runningTurns.get(threadId);
+    if (!run || !run.turnId) return undefined;
+    await this.call('turn/interrupt', { threadId, turnId: run.turnId });
+    return run;
+  }
+
+  async listThreads(limit: number, cursor: string | undefined): Promise<ThreadList> {
+    const page = threadListResult.parse(
+      await this.call('thread/list', { limit, sortKey: 'updated_at', ...(cursor ? { cursor } : {}) }),
+    );
+    return { threads: page.data.map(summarizeThread), next_cursor: page.nextCursor ?? null };
+  }
+
+  async readThread(threadId: string): Promise<ThreadSummary> {
+    return summarizeThread(threadResult.parse(await this.call('thread/read', { threadId }, threadId)).thread);
+  }
+
+  async history(threadId: string, limit: number, cursor: string | undefined): Promise<History> {
+    const thread = await this.readThread(threadId);
+    const page = turnsListResult.parse(
+      await this.call(
+        'thread/turns/list',
+        { threadId, limit, sortDirection: 'asc', itemsView: 'full', ...(cursor ? { cursor } : {}) },
+        threadId,
+      ),
+    );
+    const messages = page.data.flatMap((turn) => turn.items.map((item) => historyMessage(turn.id, normalizeItem(item))));
+    return { thread, messages, usage: await this.usageStore.load(threadId), next_cursor: page.nextCursor ?? null };
+  }
+
+  async rename(threadId: string, name: string): Promise<ThreadSummary> {
+    await this.readThread(threadId);
+    await this.call('thread/name/set', { threadId, name }, threadId);
+    return this.readThread(threadId);
+  }
+
+  async archive(threadId: string): Promise<void> {
+    this.assertNoTurnRunning(threadId);
+    await this.readThread(threadId);
+    await this.call('thread/archive', { threadId }, threadId);
+    this.loadedThreads.delete(threadId);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+
+  /** Interrupts every running turn; resolves when they have ended (or the settle time is up). */
+  async interruptAll(): Promise<void> {
+    const runs = [...this.runningTurns.values()];
+    await Promise.all(runs.map((run) => this.interrupt(run.threadId).catch(() => undefined)));
+    await Promise.race([Promise.all(runs.map((run) => run.done)), delay(INTERRUPT_SETTLE_MS)]);
+  }
+
+  private touch(): void {
+    this.lastActivityAt = Date.now();
+  }
+
+  private assertNoTurnRunning(threadId: string): void {
+    const running = this.runningTurns.get(threadId);
+    if (running) throw new TurnInProgressError(threadId, running.turnId || 'starting');
+    if (this.startingThreads.has(threadId)) throw new TurnInProgressError(threadId, 'starting');
+  }
+
+  /** Threads of earlier processes must be resumed before turn/start accepts them. */
+  private async ensureLoaded(threadId: string): Promise<void> {
+    if (this.loadedThreads.has(threadId)) return;
+    await this.call(
+      'thread/resume',
+      { threadId, approvalPolicy: this.settings.approvalPolicy, sandbox: this.settings.sandbox },
+      threadId,
+    );
+    this.loadedThreads.add(threadId);
+  }
+
+  private async call(method: string, params: JsonObject, threadId?: string): Promise<unknown> {
+    try {
+      return await this.server.connection.request(method, params);
+    } catch (error) {
+      if (threadId && error instanceof CodexRpcError && error.isUnknownThread) throw new ThreadNotFoundError(threadId);
+      throw error;
+    }
+  }
+
+  private route(notification: Notification): void {
+    const threadId = notification.params.threadId;
+    if (typeof threadId !== 'string') return;
+    const run = this.runningTurns.get(threadId);
+    if (!run) return;
+    this.touch();
+    if (!run.turnId) {
+      // Codex may announce the turn before it answers turn/start; keep those until the id is known.
+      const queued = this.backlog.get(threadId) ?? [];
+      queued.push(notification);
+      this.backlog.set(threadId, queued);
+      return;
+    }
+    const turnId = notification.params.turnId ?? (notification.params.turn as { id?: unknown } | undefined)?.id;
+    if (turnId !== undefined && turnId !== run.turnId) return;
+    this.apply(run, notification);
+  }
+
+  private apply(run: TurnRun, { method, params }: Notification): void {
+    if (run.rawEvents) run.emit({ type: 'codex', method, params });
+    switch (method) {
+      case 'item/agentMessage/delta': {
+        const { itemId, delta } = notifications.delta.parse(params);
+        run.emit({ type: 'message.delta', item_id: itemId, delta });
+        break;
+      }
+      case 'item/reasoning/summaryTextDelta':
+      case 'item/reasoning/textDelta': {
+        const { itemId, delta } = notifications.delta.parse(params);
+        run.emit({ type: 'reasoning.delta', item_id: itemId, delta });
+        break;
+      }
+      case 'item/commandExecution/outputDelta':
+      case 'item/fileChange/outputDelta': {
+        const { itemId, delta } = notifications.delta.parse(params);
+        run.emit({ type: 'tool.output.delta', item_id: itemId, delta });
+        break;
+      }
+      case 'item/started': {
+        const { item } = notifications.itemStarted.parse(params);
+        if (isToolItem(item) && item.type !== 'userMessage') run.emit({ type: 'tool.started', item: normalizeToolItem(item) });
+        break;
+      }
+      case 'item/completed':
+        this.itemCompleted(run, notifications.itemCompleted.parse(params).item);
+        break;
+      case 'thread/tokenUsage/updated': {
+        const { tokenUsage } = notifications.tokenUsage.parse(params);
+        const threadTotal = normalizeUsage(tokenUsage.total);
+        // A turn may call the model several times (tool calls); its usage is the growth of the thread's total.
+        run.usageBaseline ??= subtractUsage(threadTotal, normalizeUsage(tokenUsage.last));
+        run.usage = subtractUsage(threadTotal, run.usageBaseline);
+        run.emit({ type: 'usage', usage: normalizeUsage(tokenUsage.last), thread_total: threadTotal });
+        void this.usageStore.save(run.threadId, threadTotal).catch((error: Error) =>
+          this.logger.warn({ err: error.message, threadId: run.threadId }, 'could not save thread usage'),
+        );
+        break;
+      }
+      case 'error': {
+        const { error, willRetry } = notifications.error.parse(params);
+        run.emit({ type: 'error', code: 'model_error', message: error.message, will_retry: willRetry });
+        break;
+      }
+      case 'turn/completed': {
+        const { turn } = notifications.turnCompleted.parse(params);
+        const status = turn.status === 'inProgress' ? 'interrupted' : turn.status;
+        run.finish(status, normalizeTurnError(turn.error), 'turn.completed');
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private itemCompleted(run: TurnRun, codexItem: Parameters<typeof normalizeItem>[0]): void {
+    const item = normalizeItem(codexItem);
+    run.recordItem(item);
+    if (item.type === 'assistant_message') run.emit({ type: 'message.completed', item });
+    else if (item.type === 'reasoning') run.emit({ type: 'reasoning.completed', item });
+    else if (item.type !== 'user_message') run.emit({ type: 'tool.completed', item });
+  }
+
+  /** Codex retries a refused model connection forever; the deadline is what ends such a turn. */
+  private armDeadline(run: TurnRun): void {
+    const timer = setTimeout(() => {
+      if (run.finished) return;
+      this.logger.warn({ threadId: run.threadId, turnId: run.turnId }, 'turn deadline reached; interrupting');
+      run.emit({
+        type: 'error',
+        code: 'turn_timeout',
+        message: `the turn did not finish within ${this.settings.turnTimeoutMs / 1000} s and was interrupted`,
+        will_retry: false,
+      });
+      void this.interrupt(run.threadId).catch(() => undefined);
+      setTimeout(() => {
+        run.finish('interrupted', { message: 'turn deadline reached', code: 'turn_timeout' }, 'error', 'turn_timeout');
+      }, INTERRUPT_SETTLE_MS).unref();
+    }, this.settings.turnTimeoutMs);
+    timer.unref();
+    void run.done.then(() => clearTimeout(timer));
+  }
+
+  private turnEnded(run: TurnRun): void {
+    if (this.runningTurns.get(run.threadId) === run) this.runningTurns.delete(run.threadId);
+    this.touch();
+  }
+
+  private failAllTurns(reason: string): void {
+    for (const run of this.runningTurns.values()) {
+      run.finish('failed', { message: reason, code: 'codex_exited' }, 'error', 'codex_exited');
+    }
+    this.runningTurns.clear();
+    this.startingThreads.clear();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,219 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/env';
+import type { Logger } from '../logger';
+import { BadGatewayError, ServiceUnavailableError } from '../http/errors';
+import { AppServerProcess } from './appServer';
+import type { CodexBinaryInfo } from './binary';
+import { CodexSession } from './session';
+import { userDirectoryName } from './userDirectory';
+import { UsageStore } from './usageStore';
+
+export const DEFAULT_USER = 'default';
+
+export type SessionManagerConfig = Pick<
+  Config,
+  | 'baseDataDir'
+  | 'codexHome'
+  | 'codexWorkingDir'
+  | 'openaiApiKey'
+  | 'openaiBaseUrl'
+  | 'model'
+  | 'approvalPolicy'
+  | 'sandbox'
+  | 'maxSessions'
+  | 'idleTimeoutMs'
+  | 'cleanupIntervalMs'
+  | 'turnTimeoutMs'
+  | 'rpcTimeoutMs'
+  | 'requestMaxRetries'
+  | 'streamMaxRetries'
+>;
+
+export interface SessionLease {
+  session: CodexSession;
+  /** Ends this request's hold on the session; safe to call more than once. */
+  release: () => void;
+}
+
+/** How long a caller should wait when every session slot is busy. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * One codex app-server per user, started on first use, stopped when idle or evicted when full.
+ * A session is never stopped while it serves a request or runs a turn.
+ */
+export class SessionManager {
+  private readonly sessions = new Map<string, CodexSession>();
+  private readonly starting = new Map<string, Promise<CodexSession>>();
+  private cleanupTimer: NodeJS.Timeout | undefined;
+  private accepting = true;
+
+  constructor(
+    private readonly config: SessionManagerConfig,
+    private readonly codex: CodexBinaryInfo,
+    private readonly logger: Logger,
+  ) {}
+
+  get activeSessions(): number {
+    return this.sessions.size;
+  }
+
+  get maxSessions(): number {
+    return this.config.maxSessions;
+  }
+
+  /** The running session of a user, if any, without starting one. */
+  peek(userId: string): CodexSession | undefined {
+    const session = this.sessions.get(userDirectoryName(userId));
+    return session?.alive ? session : undefined;
+  }
+
+  codexHomeFor(userId: string): string {
+    if (userId === DEFAULT_USER && this.config.codexHome) return this.config.codexHome;
+    return path.join(this.config.baseDataDir, 'users', userDirectoryName(userId));
+  }
+
+  async acquire(userId: string): Promise<SessionLease> {
+    if (!this.accepting) throw new ServiceUnavailableError('the bridge is shutting down', RETRY_AFTER_SECONDS, 'shutting-down');
+    const key = userDirectoryName(userId);
+    const session = await this.sessionFor(key, userId);
+    return { session, release: session.hold() };
+  }
+
+  startCleanup(): void {
+    this.cleanupTimer = setInterval(() => void this.sweepIdle(), this.config.cleanupIntervalMs);
+    this.cleanupTimer.unref();
+  }
+
+  /** Stops sessions idle for longer than IDLE_TIMEOUT_SECONDS; busy ones are spared. */
+  async sweepIdle(now = Date.now()): Promise<number> {
+    const idle = [...this.sessions.entries()].filter(
+      ([, session]) => !session.busy && now - session.lastActivityAt >= this.config.idleTimeoutMs,
+    );
+    await Promise.all(idle.map(([key, session]) => this.stopSession(key, session, 'idle')));
+    return idle.length;
+  }
+
+  /** Stops accepting, lets running turns finish within the grace period, interrupts the rest, ends every child. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.accepting = false;
+    if (this.cleanupTimer) clearInterval(this.cleanupTimer);
+    await Promise.allSettled(this.starting.values());
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && [...this.sessions.values()].some((session) => session.runningTurnCount > 0)) {
+      await delay(100);
+    }
+    const sessions = [...this.sessions.entries()];
+    await Promise.all(sessions.map(([, session]) => session.interruptAll()));
+    await Promise.all(sessions.map(([key, session]) => this.stopSession(key, session, 'shutdown')));
+  }
+
+  private async sessionFor(key: string, userId: string): Promise<CodexSession> {
+    const existing = this.sessions.get(key);
+    if (existing?.alive) return existing;
+    if (existing) this.sessions.delete(key);
+    const pending = this.starting.get(key);
+    if (pending) return pending;
+
+    await this.makeRoom();
+    const start = this.startSession(key, userId).finally(() => this.starting.delete(key));
+    this.starting.set(key, start);
+    return start;
+  }
+
+  /** At MAX_SESSIONS the longest-idle session makes way; when every session is busy the caller waits. */
+  private async makeRoom(): Promise<void> {
+    if (this.sessions.size + this.starting.size < this.config.maxSessions) return;
+    const evictable = [...this.sessions.entries()]
+      .filter(([, session]) => !session.busy)
+      .sort(([, a], [, b]) => a.lastActivityAt - b.lastActivityAt)[0];
+    if (!evictable) {
+      throw new ServiceUnavailableError(
+        `all ${this.config.maxSessions} sessions are busy; try again shortly`,
+        RETRY_AFTER_SECONDS,
+        'sessions-exhausted',
+      );
+    }
+    const [key, session] = evictable;
+    // Removed before the await so that no concurrent request picks the session being stopped.
+    this.sessions.delete(key);
+    await this.stopSession(key, session, 'evicted');
+  }
+
+  private async startSession(key: string, userId: string): Promise<CodexSession> {
+    const command = this.codex.command;
+    if (!command) {
+      throw new ServiceUnavailableError(this.codex.problem ?? 'codex is not available', 60, 'codex-unavailable');
+    }
+    const codexHome = this.codexHomeFor(userId);
+    try {
+      await fs.mkdir(codexHome, { recursive: true, mode: 0o700 });
+      await fs.chmod(codexHome, 0o700);
+      await fs.access(codexHome, fs.constants.W_OK);
+    } catch (error) {
+      this.logger.error({ err: (error as Error).message, codexHome }, 'cannot prepare CODEX_HOME');
+      throw new ServiceUnavailableError(
+        `the bridge cannot write its data directory (BASE_DATA_DIR): ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        30,
+        'data-dir-unwritable',
+      );
+    }
+    const logger = this.logger.child({ user: key });
+    let server: AppServerProcess;
+    try {
+      server = await AppServerProcess.start({
+        command,
+        codexHome,
+        workingDir: this.config.codexWorkingDir,
+        apiKey: this.config.openaiApiKey,
+        baseUrl: this.config.openaiBaseUrl,
+        model: this.config.model,
+        requestMaxRetries: this.config.requestMaxRetries,
+        streamMaxRetries: this.config.streamMaxRetries,
+        rpcTimeoutMs: this.config.rpcTimeoutMs,
+        logger,
+        handleServerRequest: (request) => autoAnswer(request.method, logger),
+      });
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'codex app-server did not start');
+      throw new BadGatewayError(`codex app-server did not start: ${(error as Error).message}`, 'codex-start-failed');
+    }
+    const session = new CodexSession(userId, server, this.config, new UsageStore(codexHome), logger);
+    this.sessions.set(key, session);
+    void server.exited.then((reason) => {
+      if (this.sessions.get(key) !== session) return;
+      this.sessions.delete(key);
+      logger.warn({ reason }, 'codex app-server exited; the next request starts a new one');
+    });
+    return session;
+  }
+
+  private async stopSession(key: string, session: CodexSession, why: string): Promise<void> {
+    if (this.sessions.get(key) === session) this.sessions.delete(key);
+    this.logger.info({ user: key, why }, 'stopping codex session');
+    await session.stop();
+  }
+}
+
+/**
+ * Codex asks the client before running commands or changing files when the approval policy says so.
+ * Without a person to ask, the request is declined so that the turn goes on instead of hanging.
+ */
+async function autoAnswer(method: string, logger: Logger): Promise<unknown> {
+  logger.info({ method }, 'codex asked for approval; declined');
+  switch (method) {
+    case 'item/commandExecution/requestApproval':
+    case 'item/fileChange/requestApproval':
+      return { decision: 'decline' };
+    case 'execCommandApproval':
+    case 'applyPatchApproval':
+      return { decision: { denied: { rejection: 'declined by codex-api-bridge' } } };
+    default:
+      throw new Error(`${method} is not supported by codex-api-bridge`);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

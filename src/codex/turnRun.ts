@@ -1,0 +1,105 @@
+import type { components } from '../../generated/api';
+import type { BridgeEvent, Item, TurnError, TurnStatus, Usage } from './bridgeEvents';
+
+type ChatResult = components['schemas']['ChatResult'];
+
+export interface SequencedEvent {
+  /** 1-based position in the turn; the SSE `id:`. */
+  seq: number;
+  event: BridgeEvent;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type TurnEventBody = DistributiveOmit<BridgeEvent, 'thread_id' | 'turn_id'>;
+
+/**
+ * One turn's life, independent of any HTTP connection: every event is kept in order, so a stream
+ * can start late or reconnect and still see each event exactly once.
+ */
+export class TurnRun {
+  readonly events: SequencedEvent[] = [];
+  readonly items: Item[] = [];
+  status: TurnStatus | 'running' = 'running';
+  error: TurnError | null = null;
+  usage: Usage | null = null;
+  /** The thread's token total before this turn, to tell this turn's own usage. */
+  usageBaseline: Usage | undefined;
+  lastMessage: string | null = null;
+  private readonly listeners = new Set<() => void>();
+  private resolveDone!: () => void;
+  readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+
+  constructor(
+    readonly threadId: string,
+    public turnId: string,
+    readonly threadCreated: boolean,
+    readonly rawEvents: boolean,
+  ) {}
+
+  get finished(): boolean {
+    return this.status !== 'running';
+  }
+
+  emit(body: TurnEventBody): void {
+    if (this.finished) return;
+    const event = { type: body.type, thread_id: this.threadId, turn_id: this.turnId, ...body } as BridgeEvent;
+    this.events.push({ seq: this.events.length + 1, event });
+    this.wake();
+  }
+
+  recordItem(item: Item): void {
+    this.items.push(item);
+    if (item.type === 'assistant_message') this.lastMessage = item.text;
+  }
+
+  /** Ends the turn. A turn that ends without codex's own completion gets an error event instead. */
+  finish(status: TurnStatus, error: TurnError | null, endEvent: 'turn.completed' | 'error', errorCode = 'internal_error'): void {
+    if (this.finished) return;
+    if (endEvent === 'turn.completed') {
+      this.emit({ type: 'turn.completed', status, error, usage: this.usage });
+    } else {
+      this.emit({ type: 'error', code: errorCode, message: error?.message ?? 'turn ended', will_retry: false });
+    }
+    this.status = status;
+    this.error = error;
+    this.resolveDone();
+    this.wake();
+  }
+
+  /** Every event after `afterSeq`, then live ones, until the turn ends. */
+  async *stream(afterSeq = 0, signal?: AbortSignal): AsyncGenerator<SequencedEvent> {
+    let next = afterSeq;
+    while (!signal?.aborted) {
+      while (next < this.events.length) {
+        const entry = this.events[next++];
+        if (entry) yield entry;
+      }
+      if (this.finished) return;
+      await new Promise<void>((resolve) => {
+        const wakeUp = (): void => {
+          this.listeners.delete(wakeUp);
+          signal?.removeEventListener('abort', wakeUp);
+          resolve();
+        };
+        this.listeners.add(wakeUp);
+        signal?.addEventListener('abort', wakeUp, { once: true });
+      });
+    }
+  }
+
+  toResult(): ChatResult {
+    return {
+      thread_id: this.threadId,
+      turn_id: this.turnId,
+      status: this.status === 'running' ? 'interrupted' : this.status,
+      message: this.lastMessage,
+      items: this.items,
+      usage: this.usage,
+      error: this.error,
+    };
+  }
+
+  private wake(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

@@ -1,0 +1,35 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Usage } from './bridgeEvents';
+
+/**
+ * Codex reports a thread's token total only while a turn runs, and does not persist it where
+ * app-server can read it back, so the bridge keeps the last total per thread beside CODEX_HOME's files.
+ */
+export class UsageStore {
+  private readonly directory: string;
+
+  constructor(codexHome: string) {
+    this.directory = path.join(codexHome, 'bridge', 'usage');
+  }
+
+  async save(threadId: string, usage: Usage): Promise<void> {
+    await fs.mkdir(this.directory, { recursive: true, mode: 0o700 });
+    const file = this.fileFor(threadId);
+    await fs.writeFile(`${file}.tmp`, JSON.stringify(usage));
+    await fs.rename(`${file}.tmp`, file);
+  }
+
+  async load(threadId: string): Promise<Usage | null> {
+    try {
+      return JSON.parse(await fs.readFile(this.fileFor(threadId), 'utf8')) as Usage;
+    } catch {
+      return null;
+    }
+  }
+
+  private fileFor(threadId: string): string {
+    // Thread ids are validated by the HTTP layer; basename keeps a bad one from leaving the folder anyway.
+    return path.join(this.directory, `${path.basename(threadId)}.json`);
+  }
+}

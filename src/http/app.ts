@@ -1,0 +1,80 @@
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import swaggerUi from 'swagger-ui-express';
+import type { Authenticator } from '../auth/types';
+import type { Logger } from '../logger';
+import { authMiddleware } from './authMiddleware';
+import { createHandlers } from './handlers';
+import type { Services } from './handlers/services';
+import type { Handler, HandlerContext, Handlers, OperationId } from './operations';
+import { notFoundHandler, problemHandler } from './problemMiddleware';
+import { requestLog } from './requestLog';
+import { operationsOf } from './spec';
+
+export interface AppOptions {
+  services: Services;
+  authenticator: Authenticator;
+  logger: Logger;
+  maxBodyBytes: number;
+  corsOrigins: '*' | string[];
+  /** On in tests: any answer that does not match openapi.yaml fails. */
+  validateResponses?: boolean;
+  /** Replaces handlers, for unit tests of the HTTP layer. */
+  handlers?: Partial<Handlers>;
+}
+
+function bind<K extends OperationId>(handler: Handler<K>): RequestHandler {
+  return (req, res, next) => {
+    const context = {
+      params: req.params,
+      query: req.query,
+      body: req.body,
+      user: res.locals.user,
+      req,
+      res,
+    } as HandlerContext<K>;
+    handler(context)
+      .then((reply) => {
+        if (reply === 'streamed') return;
+        if (reply.headers) res.set(reply.headers);
+        if (reply.body === undefined) res.status(reply.status).end();
+        else res.status(reply.status).json(reply.body);
+      })
+      .catch(next);
+  };
+}
+
+export function createApp(options: AppOptions): Express {
+  const { services, logger } = options;
+  const { document } = services.spec;
+  const operations = operationsOf(document);
+  const handlers: Handlers = { ...createHandlers(services), ...options.handlers };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLog(logger));
+  app.use(cors({ origin: options.corsOrigins === '*' ? '*' : options.corsOrigins, exposedHeaders: ['X-Thread-Id', 'X-Turn-Id', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'] }));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true } }));
+  app.use(authMiddleware(options.authenticator, operations));
+  app.use(express.json({ limit: options.maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: document,
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      validateResponses: options.validateResponses ? { removeAdditional: false } : false,
+      validateSecurity: false,
+      validateFormats: true,
+      ignoreUndocumented: false,
+    }),
+  );
+  for (const operation of operations) {
+    const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
+    if (!handler) throw new Error(`openapi.yaml operation ${operation.operationId} has no handler`);
+    app[operation.method](operation.expressPath, bind(handler));
+  }
+  app.use(notFoundHandler());
+  app.use(problemHandler(logger));
+  return app;
+}

@@ -1,0 +1,114 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { error as validatorErrors } from 'express-openapi-validator';
+import { CodexExitedError, CodexRpcError, CodexTimeoutError, CodexUnavailableError } from '../codex/errors';
+import type { Logger } from '../logger';
+import { ApiError, BadGatewayError, NotFoundError, ServiceUnavailableError, ValidationError, problemType, type InvalidParam, type Problem } from './errors';
+
+interface ValidatorErrorItem {
+  path?: string;
+  message?: string;
+}
+
+/** Turns express-openapi-validator's `.path` (`/body/messages/0/content`, `.query.limit`) into one form. */
+function fieldOf(item: ValidatorErrorItem): string {
+  const raw = item.path ?? '';
+  return raw.startsWith('.') ? `/${raw.slice(1).replace(/\./g, '/')}` : raw;
+}
+
+const VALIDATOR_PROBLEMS: Record<number, { slug: string; title: string }> = {
+  400: { slug: 'validation-error', title: 'Request is invalid' },
+  401: { slug: 'unauthorized', title: 'Authentication required' },
+  403: { slug: 'forbidden', title: 'Access denied' },
+  404: { slug: 'not-found', title: 'Not found' },
+  405: { slug: 'method-not-allowed', title: 'Method not allowed' },
+  406: { slug: 'not-acceptable', title: 'Not acceptable' },
+  413: { slug: 'payload-too-large', title: 'Payload too large' },
+  415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
+};
+
+function fromValidator(error: InstanceType<typeof validatorErrors.BadRequest>, instance: string): Problem {
+  const status = error.status;
+  const kind = VALIDATOR_PROBLEMS[status] ?? { slug: 'request-error', title: 'Request error' };
+  const items = (error.errors ?? []) as ValidatorErrorItem[];
+  const problem: Problem = {
+    type: problemType(kind.slug),
+    title: kind.title,
+    status,
+    detail: error.message,
+    instance,
+  };
+  const invalid: InvalidParam[] = items
+    .filter((item) => item.path)
+    .map((item) => ({ field: fieldOf(item), message: item.message ?? 'is invalid' }));
+  if (status === 400 && invalid.length > 0) problem.errors = invalid;
+  return problem;
+}
+
+/** body-parser's own errors carry a `type` string and a status. */
+function fromBodyParser(error: { type?: string; status?: number; message: string }): ApiError | undefined {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new ApiError(413, 'payload-too-large', 'Payload too large', 'the request body is larger than MAX_BODY_BYTES');
+    case 'entity.parse.failed':
+      return new ValidationError(`the body is not valid JSON: ${error.message}`, [{ field: '/body', message: 'is not valid JSON' }]);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'unsupported-media-type', 'Unsupported media type', error.message);
+    case 'request.aborted':
+      return new ApiError(400, 'request-aborted', 'Request aborted', 'the client aborted the request');
+    default:
+      return undefined;
+  }
+}
+
+function fromCodex(error: unknown): ApiError | undefined {
+  if (error instanceof CodexExitedError) return new BadGatewayError(error.message, 'codex-exited');
+  if (error instanceof CodexTimeoutError) return new BadGatewayError(error.message, 'codex-timeout');
+  if (error instanceof CodexRpcError) return new BadGatewayError(error.message, 'codex-error');
+  if (error instanceof CodexUnavailableError) return new ServiceUnavailableError(error.message, 60, 'codex-unavailable');
+  return undefined;
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`));
+}
+
+/** The one place that turns any error into an RFC 9457 answer. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      logger.error({ err: error, path: req.path }, 'error after the answer started');
+      next(error);
+      return;
+    }
+    const instance = req.path;
+    let problem: Problem;
+    let headers: Record<string, string> = {};
+    const known = error instanceof ApiError ? error : (fromCodex(error) ?? fromBodyParser(error as { message: string }));
+    if (known) {
+      problem = known.toProblem(instance);
+      headers = known.headers;
+    } else if (error instanceof validatorErrors.BadRequest || isValidatorError(error)) {
+      problem = fromValidator(error as InstanceType<typeof validatorErrors.BadRequest>, instance);
+      if (problem.status === 405) headers.Allow = (error as { headers?: { Allow?: string } }).headers?.Allow ?? '';
+    } else {
+      logger.error({ err: error, path: req.path }, 'unhandled error');
+      problem = { type: problemType('internal-error'), title: 'Internal error', status: 500, detail: 'an unexpected error occurred', instance };
+    }
+    if (problem.status >= 500) logger.warn({ problem }, 'request failed');
+    for (const [name, value] of Object.entries(headers)) if (value) res.setHeader(name, value);
+    // res.json keeps the problem+json type and lets response validation (on in tests) check the body too.
+    res.status(problem.status).type('application/problem+json').json(problem);
+  };
+}
+
+function isValidatorError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'status' in error &&
+    typeof error.status === 'number' &&
+    'errors' in error &&
+    Array.isArray(error.errors)
+  );
+}

@@ -1,0 +1,27 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** Secrets never reach a log line, whatever object a caller logs. */
+const REDACTED_PATHS = [
+  'apiKey',
+  '*.apiKey',
+  'params.apiKey',
+  'token',
+  '*.token',
+  'authorization',
+  'req.headers.authorization',
+  'headers.authorization',
+  'clientSecret',
+  '*.clientSecret',
+];
+
+export function createLogger(level: string, pretty = false): Logger {
+  return pino({
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
+  });
+}
+
+export const silentLogger: Logger = pino({ level: 'silent' });
