@@ -53,7 +53,12 @@ export class IntrospectionClient {
       });
       text = await response.text();
     } catch (error) {
-      throw describeTransportError(error, timeoutMs);
+      // The signal, not the error's class, tells a timeout apart: the DOMException it raises may come
+      // from another realm (jest's sandbox), where `instanceof Error` is false.
+      if (signal.aborted) {
+        throw new IntrospectionFailure('timeout', `introspection endpoint did not answer within ${timeoutMs} ms`);
+      }
+      throw unreachable(error);
     }
 
     if (response.status === 401 || response.status === 403) {
@@ -90,14 +95,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeTransportError(error: unknown, timeoutMs: number): IntrospectionFailure {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new IntrospectionFailure('timeout', `introspection endpoint did not answer within ${timeoutMs} ms`);
-  }
-  // fetch wraps the socket error (ECONNREFUSED, ENOTFOUND, ...) in `cause`.
-  const cause = error instanceof Error ? error.cause : undefined;
-  const code = cause instanceof Error && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-  const detail = code ?? (cause instanceof Error ? cause.message : undefined) ?? String(error);
+function unreachable(error: unknown): IntrospectionFailure {
+  // fetch wraps the socket error (ECONNREFUSED, ENOTFOUND, ...) in `cause`. Read duck-typed: errors
+  // raised by Node's fetch are not `instanceof Error` inside a jest sandbox.
+  const cause = property(error, 'cause');
+  const code = property(cause, 'code');
+  const message = property(cause, 'message') ?? property(error, 'message');
+  const detail = typeof code === 'string' ? code : typeof message === 'string' ? message : 'unknown error';
   return new IntrospectionFailure('unreachable', `introspection endpoint is unreachable (${detail})`);
+}
+
+function property(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }

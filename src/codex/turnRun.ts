@@ -42,7 +42,8 @@ export class TurnRun {
 
   emit(body: TurnEventBody): void {
     if (this.finished) return;
-    const event = { type: body.type, thread_id: this.threadId, turn_id: this.turnId, ...body } as BridgeEvent;
+    const { type, ...rest } = body;
+    const event = { type, thread_id: this.threadId, turn_id: this.turnId, ...rest } as BridgeEvent;
     this.events.push({ seq: this.events.length + 1, event });
     this.wake();
   }

@@ -62,7 +62,8 @@ export function createApp(options: AppOptions): Express {
   app.use(
     OpenApiValidator.middleware({
       apiSpec: document,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      // Bodies are not coerced (42 is not a string); query and path parameters always are.
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
       validateResponses: options.validateResponses ? { removeAdditional: false } : false,
       validateSecurity: false,
       validateFormats: true,

@@ -1,0 +1,373 @@
+/**
+ * A real Keycloak for end-to-end tests: the server distribution from Maven Central (downloaded once
+ * into a cache by scripts/keycloak.sh), started in dev mode with an in-memory database and the realms
+ * of test/fixtures/keycloak/, on free ports.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const FIXTURES_DIR = path.join(REPO_ROOT, 'test/fixtures/keycloak');
+const FETCH_SCRIPT = path.join(REPO_ROOT, 'scripts/keycloak.sh');
+/** Keep in sync with scripts/keycloak.sh. 26.6+ runs on Java 25; 26.x still starts on Java 17. */
+export const KEYCLOAK_VERSION = process.env.KEYCLOAK_VERSION ?? '26.7.3';
+const CACHE_DIR = process.env.KEYCLOAK_CACHE_DIR ?? path.join(REPO_ROOT, '.cache/keycloak');
+const MIN_JAVA_MAJOR = 17;
+const READY_TIMEOUT_MS = 180_000;
+const DOWNLOAD_TIMEOUT_MS = 300_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+/** Mirrors test/fixtures/keycloak/*.json. */
+export const REALM = 'bridge-test';
+export const OTHER_REALM = 'other-realm';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  realm: string;
+}
+
+export interface UserCredentials {
+  username: string;
+  password: string;
+}
+
+export const CLIENTS = {
+  /** The bridge's own confidential client; it only introspects. */
+  bridge: { clientId: 'codex-bridge', clientSecret: 'bridge-secret', realm: REALM },
+  /** Password grant; audiences `codex-bridge` and `codex-api`. */
+  app: { clientId: 'test-app', clientSecret: 'test-app-secret', realm: REALM },
+  /** Password grant; audience `codex-bridge` only. */
+  otherApp: { clientId: 'other-app', clientSecret: 'other-app-secret', realm: REALM },
+  /** Password grant; 5-second access tokens. */
+  shortLived: { clientId: 'short-lived-app', clientSecret: 'short-lived-secret', realm: REALM },
+  /** Password grant; no audience mapper, so the bridge is not in the token's audience. */
+  noAudience: { clientId: 'no-audience-app', clientSecret: 'no-audience-secret', realm: REALM },
+  /** Password grant in the other realm. */
+  otherRealm: { clientId: 'other-client', clientSecret: 'other-client-secret', realm: OTHER_REALM },
+} satisfies Record<string, ClientCredentials>;
+
+export const USERS = {
+  /** Has the realm role `codex-user`. */
+  alice: { username: 'alice', password: 'alice-password' },
+  /** Has the client role `codex-bridge:operator`. */
+  bob: { username: 'bob', password: 'bob-password' },
+  /** Lives in the other realm. */
+  carol: { username: 'carol', password: 'carol-password' },
+} satisfies Record<string, UserCredentials>;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresInSeconds: number;
+}
+
+export interface KeycloakHandle {
+  version: string;
+  javaHome: string | undefined;
+  /** `http://localhost:PORT`: tokens carry this issuer, so introspect through the same host name. */
+  baseUrl: string;
+  startupMs: number;
+  introspectionUrl(realm?: string): string;
+  passwordToken(user: UserCredentials, client?: ClientCredentials): Promise<TokenPair>;
+  /** Revokes an access token; must be called with the client the token was issued to. */
+  revoke(accessToken: string, client?: ClientCredentials): Promise<void>;
+  /** Ends the token's session; its access tokens then introspect as inactive. */
+  logout(refreshToken: string, client?: ClientCredentials): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface JavaRuntime {
+  /** Undefined: the `java` on PATH. */
+  javaHome: string | undefined;
+  major: number;
+}
+
+export type KeycloakAvailability = { available: true; java: JavaRuntime } | { available: false; reason: string };
+
+let availabilityMemo: KeycloakAvailability | undefined;
+
+/** Whether this machine can run the Keycloak suite: a JDK, and the distribution cached or mvn to fetch it. */
+export function keycloakAvailability(): KeycloakAvailability {
+  availabilityMemo ??= checkAvailability();
+  return availabilityMemo;
+}
+
+function checkAvailability(): KeycloakAvailability {
+  const java = findJava();
+  if (!java)
+    return { available: false, reason: `no Java ${MIN_JAVA_MAJOR}+ found (set KEYCLOAK_JAVA_HOME or JAVA_HOME)` };
+  if (!existsSync(kcScript()) && !commandWorks('mvn', ['-v'])) {
+    return { available: false, reason: `Keycloak ${KEYCLOAK_VERSION} is not in ${CACHE_DIR} and mvn is missing` };
+  }
+  return { available: true, java };
+}
+
+/**
+ * `describe` when Keycloak can run here. Otherwise the suite is skipped with a warning, except in
+ * CI (CI=true), where a missing prerequisite is a failure: a silently skipped security suite is worse.
+ */
+export function describeWithKeycloak(name: string, body: () => void): void {
+  const availability = keycloakAvailability();
+  if (availability.available) {
+    describe(name, body);
+  } else if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('has its prerequisites (required when CI=true)', () => {
+        throw new Error(`Keycloak suite cannot run in CI: ${availability.reason}`);
+      });
+    });
+  } else {
+    console.warn(`Keycloak suite SKIPPED: ${availability.reason}`);
+    describe.skip(name, body);
+  }
+}
+
+export async function startKeycloak(): Promise<KeycloakHandle> {
+  const availability = keycloakAvailability();
+  if (!availability.available) throw new Error(`Cannot start Keycloak: ${availability.reason}`);
+  const home = await ensureDistribution();
+  installRealmFixtures(home);
+
+  const [httpPort, managementPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://localhost:${httpPort}`;
+  const logFile = path.join(CACHE_DIR, 'logs', `keycloak-${httpPort}.log`);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const logFd = openSync(logFile, 'w');
+  const startedAt = Date.now();
+  const child = spawn(
+    path.join(home, 'bin/kc.sh'),
+    [
+      'start-dev',
+      '--http-host=127.0.0.1',
+      `--http-port=${httpPort}`,
+      `--hostname=${baseUrl}`,
+      '--health-enabled=true',
+      `--http-management-port=${managementPort}`,
+      '--import-realm',
+      '--db=dev-mem',
+    ],
+    {
+      // Its own process group, so stop() can take kc.sh and the JVM it starts down together.
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        ...process.env,
+        ...(availability.java.javaHome ? { JAVA_HOME: availability.java.javaHome } : {}),
+        JAVA_OPTS_KC_HEAP: '-Xms256m -Xmx768m',
+        KC_BOOTSTRAP_ADMIN_USERNAME: 'admin',
+        KC_BOOTSTRAP_ADMIN_PASSWORD: 'admin',
+      },
+    },
+  );
+  closeSync(logFd);
+  const processGroup = child.pid;
+  if (processGroup === undefined) throw new Error('kc.sh did not start');
+  // Last resort when the test process exits without afterAll (a crash, a failed beforeAll).
+  const killOnExit = (): void => killGroup(processGroup, 'SIGKILL');
+  process.once('exit', killOnExit);
+
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    await stopGroup(processGroup);
+  };
+  try {
+    await waitUntilReady(child, `http://localhost:${managementPort}/health/ready`, logFile);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    version: KEYCLOAK_VERSION,
+    javaHome: availability.java.javaHome,
+    baseUrl,
+    startupMs: Date.now() - startedAt,
+    introspectionUrl: (realm = REALM) => `${oidcUrl(baseUrl, realm)}/token/introspect`,
+    passwordToken: (user, client = CLIENTS.app) => passwordToken(baseUrl, user, client),
+    revoke: (accessToken, client = CLIENTS.app) =>
+      postForm(`${oidcUrl(baseUrl, client.realm)}/revoke`, {
+        ...clientFields(client),
+        token: accessToken,
+        token_type_hint: 'access_token',
+      }).then(expectOk('revoke')),
+    logout: (refreshToken, client = CLIENTS.app) =>
+      postForm(`${oidcUrl(baseUrl, client.realm)}/logout`, {
+        ...clientFields(client),
+        refresh_token: refreshToken,
+      }).then(expectOk('logout')),
+    stop,
+  };
+}
+
+function kcScript(): string {
+  return path.join(CACHE_DIR, `keycloak-${KEYCLOAK_VERSION}`, 'bin/kc.sh');
+}
+
+/** The extracted distribution, fetched by scripts/keycloak.sh (the same script CI runs) on first use. */
+async function ensureDistribution(): Promise<string> {
+  if (!existsSync(kcScript())) {
+    const fetcher = spawn('bash', [FETCH_SCRIPT], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, KEYCLOAK_VERSION, KEYCLOAK_CACHE_DIR: CACHE_DIR },
+    });
+    const timer = setTimeout(() => fetcher.kill('SIGKILL'), DOWNLOAD_TIMEOUT_MS);
+    const [code] = (await once(fetcher, 'exit').finally(() => clearTimeout(timer))) as [number | null];
+    if (code !== 0 || !existsSync(kcScript())) {
+      throw new Error(`scripts/keycloak.sh could not fetch Keycloak ${KEYCLOAK_VERSION} (exit ${code})`);
+    }
+  }
+  return path.dirname(path.dirname(kcScript()));
+}
+
+function installRealmFixtures(home: string): void {
+  const importDir = path.join(home, 'data/import');
+  // Start from an empty folder so a realm removed from the fixtures is not imported from a stale copy.
+  rmSync(importDir, { recursive: true, force: true });
+  mkdirSync(importDir, { recursive: true });
+  for (const file of readdirSync(FIXTURES_DIR).filter((name) => name.endsWith('.json'))) {
+    copyFileSync(path.join(FIXTURES_DIR, file), path.join(importDir, file));
+  }
+}
+
+async function waitUntilReady(child: ChildProcess, healthUrl: string, logFile: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`Keycloak exited during start-up:\n${logTail(logFile)}`);
+    try {
+      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(500);
+  }
+  throw new Error(`Keycloak was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${logTail(logFile)}`);
+}
+
+async function stopGroup(processGroup: number): Promise<void> {
+  killGroup(processGroup, 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (groupAlive(processGroup)) {
+    if (Date.now() > deadline) {
+      killGroup(processGroup, 'SIGKILL');
+      await sleep(500);
+      return;
+    }
+    await sleep(200);
+  }
+}
+
+function killGroup(processGroup: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-processGroup, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function groupAlive(processGroup: number): boolean {
+  try {
+    process.kill(-processGroup, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function passwordToken(baseUrl: string, user: UserCredentials, client: ClientCredentials): Promise<TokenPair> {
+  const response = await postForm(`${oidcUrl(baseUrl, client.realm)}/token`, {
+    ...clientFields(client),
+    grant_type: 'password',
+    username: user.username,
+    password: user.password,
+    scope: 'openid',
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn } = body;
+  if (response.status !== 200 || typeof accessToken !== 'string' || typeof refreshToken !== 'string') {
+    throw new Error(
+      `password grant for ${user.username} via ${client.clientId} failed: HTTP ${response.status} ${JSON.stringify(body)}`,
+    );
+  }
+  return { accessToken, refreshToken, expiresInSeconds: typeof expiresIn === 'number' ? expiresIn : 0 };
+}
+
+function oidcUrl(baseUrl: string, realm: string): string {
+  return `${baseUrl}/realms/${encodeURIComponent(realm)}/protocol/openid-connect`;
+}
+
+function clientFields(client: ClientCredentials): Record<string, string> {
+  return { client_id: client.clientId, client_secret: client.clientSecret };
+}
+
+function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(url, { method: 'POST', body: new URLSearchParams(fields), signal: AbortSignal.timeout(10_000) });
+}
+
+function expectOk(what: string): (response: Response) => Promise<void> {
+  return async (response) => {
+    if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
+  };
+}
+
+function findJava(): JavaRuntime | undefined {
+  const explicit = process.env.KEYCLOAK_JAVA_HOME;
+  if (explicit) return javaAt(explicit);
+  const jvmDir = '/usr/lib/jvm';
+  const homes = [
+    process.env.JAVA_HOME,
+    ...(existsSync(jvmDir) ? readdirSync(jvmDir).map((name) => path.join(jvmDir, name)) : []),
+  ];
+  const runtimes = homes.flatMap((home) => (home ? [javaAt(home)] : []));
+  const onPath = javaMajor('java');
+  if (onPath !== undefined) runtimes.push({ javaHome: undefined, major: onPath });
+  // The newest JDK: Keycloak deprecates old ones first.
+  return runtimes
+    .filter((runtime): runtime is JavaRuntime => runtime !== undefined && runtime.major >= MIN_JAVA_MAJOR)
+    .sort((a, b) => b.major - a.major)[0];
+}
+
+function javaAt(home: string): JavaRuntime | undefined {
+  const major = javaMajor(path.join(home, 'bin/java'));
+  return major === undefined ? undefined : { javaHome: home, major };
+}
+
+function javaMajor(javaBinary: string): number | undefined {
+  const result = spawnSync(javaBinary, ['-version'], { encoding: 'utf8', timeout: 10_000 });
+  if (result.status !== 0) return undefined;
+  const match = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`);
+  return match?.[1] ? Number(match[1]) : undefined;
+}
+
+function commandWorks(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore', timeout: 30_000 }).status === 0;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+function logTail(logFile: string, lines = 40): string {
+  try {
+    return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

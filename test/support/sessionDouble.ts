@@ -1,0 +1,98 @@
+import type { components } from '../../generated/api';
+import { TurnRun } from '../../src/codex/turnRun';
+import type { StartTurnRequest } from '../../src/codex/session';
+import type { ChatSession, SessionProvider } from '../../src/http/handlers/services';
+import { ThreadNotFoundError, TurnInProgressError } from '../../src/http/errors';
+
+type ThreadSummary = components['schemas']['ThreadSummary'];
+
+/**
+ * An in-memory stand-in for CodexSession, for tests of the HTTP layer alone. Turns are played by a
+ * script the test chooses; the real adapter is covered by the end-to-end suites.
+ */
+export class SessionDouble implements ChatSession {
+  readonly threads = new Map<string, ThreadSummary>();
+  readonly running = new Map<string, TurnRun>();
+  readonly prompts: string[] = [];
+  private counter = 0;
+  /** What a turn does once started; by default it answers "pong" and completes. */
+  script: (run: TurnRun) => void = (run) => {
+    run.emit({ type: 'message.delta', item_id: 'msg-1', delta: 'po' });
+    run.emit({ type: 'message.delta', item_id: 'msg-1', delta: 'ng' });
+    const item = { type: 'assistant_message' as const, id: 'msg-1', text: 'pong' };
+    run.recordItem(item);
+    run.emit({ type: 'message.completed', item });
+    run.finish('completed', null, 'turn.completed');
+  };
+  failNext: Error | undefined;
+
+  async startTurn(request: StartTurnRequest): Promise<TurnRun> {
+    if (this.failNext) {
+      const error = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+    let threadId = request.threadId;
+    if (threadId && !this.threads.has(threadId)) throw new ThreadNotFoundError(threadId);
+    if (threadId && this.running.has(threadId)) throw new TurnInProgressError(threadId, 'turn-x');
+    const created = !threadId;
+    if (!threadId) {
+      threadId = `thread-${++this.counter}`;
+      const now = new Date().toISOString();
+      this.threads.set(threadId, { thread_id: threadId, name: null, preview: request.prompt, created_at: now, updated_at: now, status: 'idle' });
+    }
+    this.prompts.push(request.prompt);
+    const run = new TurnRun(threadId, `turn-${++this.counter}`, created, request.rawEvents ?? false);
+    this.running.set(threadId, run);
+    void run.done.then(() => this.running.delete(run.threadId));
+    run.emit({ type: 'turn.started', thread_created: created });
+    setImmediate(() => this.script(run));
+    return run;
+  }
+
+  async listThreads(limit: number): Promise<components['schemas']['ThreadList']> {
+    return { threads: [...this.threads.values()].slice(0, limit), next_cursor: null };
+  }
+
+  async history(threadId: string): Promise<components['schemas']['History']> {
+    const thread = this.threads.get(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
+    return { thread, messages: [], usage: null, next_cursor: null };
+  }
+
+  async rename(threadId: string, name: string): Promise<ThreadSummary> {
+    const thread = this.threads.get(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
+    thread.name = name;
+    return thread;
+  }
+
+  async archive(threadId: string): Promise<void> {
+    if (!this.threads.delete(threadId)) throw new ThreadNotFoundError(threadId);
+  }
+}
+
+/** One SessionDouble per user, so tests can check isolation at the HTTP layer. */
+export class SessionProviderDouble implements SessionProvider {
+  readonly sessions = new Map<string, SessionDouble>();
+  maxSessions = 50;
+  refuseWith: Error | undefined;
+
+  get activeSessions(): number {
+    return this.sessions.size;
+  }
+
+  sessionOf(userId: string): SessionDouble {
+    let session = this.sessions.get(userId);
+    if (!session) {
+      session = new SessionDouble();
+      this.sessions.set(userId, session);
+    }
+    return session;
+  }
+
+  async acquire(userId: string): Promise<{ session: ChatSession; release: () => void }> {
+    if (this.refuseWith) throw this.refuseWith;
+    return { session: this.sessionOf(userId), release: () => undefined };
+  }
+}
