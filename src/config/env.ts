@@ -66,25 +66,22 @@ export const envSchema = z
     KEYCLOAK_CACHE_MAX_ENTRIES: positiveInt.default(10_000),
     KEYCLOAK_REQUIRED_ROLE: optionalString,
     KEYCLOAK_AUDIENCE: optionalString,
-  })
-  .superRefine((env, ctx) => {
-    if (env.SECURITY_METHOD !== 'keycloak') return;
-    const required = ['KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET'] as const;
-    for (const name of required) {
-      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when SECURITY_METHOD=Keycloak' });
-    }
-    if (!env.KEYCLOAK_INTROSPECTION_URL) {
-      for (const name of ['KEYCLOAK_BASE_URL', 'KEYCLOAK_REALM'] as const) {
-        if (!env[name]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [name],
-            message: 'is required when SECURITY_METHOD=Keycloak and KEYCLOAK_INTROSPECTION_URL is not set',
-          });
-        }
-      }
-    }
   });
+
+/** Checked on the raw environment, so that these are reported together with any other bad value. */
+function missingKeycloakSettings(environment: NodeJS.ProcessEnv): string[] {
+  const isSet = (name: string): boolean => (environment[name] ?? '').trim() !== '';
+  if ((environment.SECURITY_METHOD ?? '').trim().toLowerCase() !== 'keycloak') return [];
+  const problems = ['KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET']
+    .filter((name) => !isSet(name))
+    .map((name) => `${name}: is required when SECURITY_METHOD=Keycloak`);
+  if (!isSet('KEYCLOAK_INTROSPECTION_URL')) {
+    for (const name of ['KEYCLOAK_BASE_URL', 'KEYCLOAK_REALM'].filter((candidate) => !isSet(candidate))) {
+      problems.push(`${name}: is required when SECURITY_METHOD=Keycloak and KEYCLOAK_INTROSPECTION_URL is not set`);
+    }
+  }
+  return problems;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -140,11 +137,11 @@ export class ConfigError extends Error {
 
 export function parseConfig(environment: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(environment);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-    );
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
+    ...missingKeycloakSettings(environment),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const corsOrigins = env.CORS_ORIGINS.trim() === '*' ? '*' : splitList(env.CORS_ORIGINS);
   return {

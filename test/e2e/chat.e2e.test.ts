@@ -22,6 +22,11 @@ async function streamChat(body: Record<string, unknown>, user = 'default') {
   return { res, events, threadId: events[0]?.thread_id as string };
 }
 
+function completedText(events: Array<Record<string, unknown>>): string {
+  const completed = events.find((event) => event.type === 'message.completed');
+  return (completed?.item as { text?: string } | undefined)?.text ?? '';
+}
+
 describe('chat with the real codex', () => {
   it('streams a reply as deltas, a completed message and usage', async () => {
     bridge.fake.enqueue({ kind: 'text', text: 'The answer is forty-two.', chunks: 4 });
@@ -109,10 +114,9 @@ describe('chat with the real codex', () => {
     for (const [result, threadId] of [[ra, a.threadId], [rb, b.threadId]] as const) {
       expect(result.events.every((event) => event.thread_id === threadId)).toBe(true);
       const text = result.events.filter((event) => event.type === 'message.delta').map((event) => event.delta).join('');
-      const completed = result.events.find((event) => event.type === 'message.completed') as { item: { text: string } };
-      expect(text).toBe(completed.item.text);
+      expect(text).toBe(completedText(result.events));
     }
-    const texts = [ra, rb].map((result) => (result.events.find((event) => event.type === 'message.completed') as { item: { text: string } }).item.text);
+    const texts = [ra, rb].map((result) => completedText(result.events));
     expect(texts.sort()).toEqual(['alpha alpha alpha alpha', 'beta beta beta beta']);
   });
 

@@ -20,6 +20,17 @@ const READY_TIMEOUT_MS = 180_000;
 const DOWNLOAD_TIMEOUT_MS = 300_000;
 const STOP_TIMEOUT_MS = 30_000;
 
+/**
+ * Runs Keycloak and takes its process group down as soon as the test process is gone, so a crashed
+ * or killed jest never leaves a Keycloak behind (jest's sandbox never delivers process 'exit' events).
+ */
+const WATCHDOG = `
+"$@" &
+server=$!
+while kill -0 "$WATCHED_PID" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
+kill -TERM -- -$$ 2>/dev/null
+`;
+
 /** Mirrors test/fixtures/keycloak/*.json. */
 export const REALM = 'bridge-test';
 export const OTHER_REALM = 'other-realm';
@@ -126,6 +137,11 @@ export function describeWithKeycloak(name: string, body: () => void): void {
   }
 }
 
+/** A beforeAll timeout that covers start-up, plus the download when the distribution is not cached yet. */
+export function keycloakStartTimeoutMs(): number {
+  return READY_TIMEOUT_MS + (existsSync(kcScript()) ? 0 : DOWNLOAD_TIMEOUT_MS) + 60_000;
+}
+
 export async function startKeycloak(): Promise<KeycloakHandle> {
   const availability = keycloakAvailability();
   if (!availability.available) throw new Error(`Cannot start Keycloak: ${availability.reason}`);
@@ -139,8 +155,12 @@ export async function startKeycloak(): Promise<KeycloakHandle> {
   const logFd = openSync(logFile, 'w');
   const startedAt = Date.now();
   const child = spawn(
-    path.join(home, 'bin/kc.sh'),
+    'bash',
     [
+      '-c',
+      WATCHDOG,
+      'keycloak-watchdog',
+      path.join(home, 'bin/kc.sh'),
       'start-dev',
       '--http-host=127.0.0.1',
       `--http-port=${httpPort}`,
@@ -151,7 +171,7 @@ export async function startKeycloak(): Promise<KeycloakHandle> {
       '--db=dev-mem',
     ],
     {
-      // Its own process group, so stop() can take kc.sh and the JVM it starts down together.
+      // Its own process group, so stop() can take the watchdog, kc.sh and the JVM down together.
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: {
@@ -160,19 +180,18 @@ export async function startKeycloak(): Promise<KeycloakHandle> {
         JAVA_OPTS_KC_HEAP: '-Xms256m -Xmx768m',
         KC_BOOTSTRAP_ADMIN_USERNAME: 'admin',
         KC_BOOTSTRAP_ADMIN_PASSWORD: 'admin',
+        WATCHED_PID: String(process.pid),
       },
     },
   );
   closeSync(logFd);
   const processGroup = child.pid;
-  if (processGroup === undefined) throw new Error('kc.sh did not start');
-  // Last resort when the test process exits without afterAll (a crash, a failed beforeAll).
-  const killOnExit = (): void => killGroup(processGroup, 'SIGKILL');
-  process.once('exit', killOnExit);
-
-  const stop = async (): Promise<void> => {
-    process.removeListener('exit', killOnExit);
-    await stopGroup(processGroup);
+  if (processGroup === undefined) throw new Error('could not start Keycloak');
+  let stopped: Promise<void> | undefined;
+  // Idempotent: a test may stop Keycloak early and afterAll stops it again.
+  const stop = (): Promise<void> => {
+    stopped ??= stopGroup(processGroup);
+    return stopped;
   };
   try {
     await waitUntilReady(child, `http://localhost:${managementPort}/health/ready`, logFile);

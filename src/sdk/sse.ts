@@ -1,0 +1,52 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { BridgeStreamError } from './errors';
+import type { ChatEvent, StreamedChatEvent } from './types';
+
+const DONE = '[DONE]';
+
+/**
+ * The bridge's chat stream as typed events. Ends after `data: [DONE]`; a stream that ends before
+ * it was cut (the server always sends it), so that throws instead of passing for a complete turn.
+ * Leaving the loop early cancels the body, which closes the connection.
+ */
+export async function* chatEventsOf(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamedChatEvent, void, undefined> {
+  for await (const message of sseMessagesOf(body)) {
+    if (message.data === DONE) return;
+    yield { id: sequenceOf(message), event: JSON.parse(message.data) as ChatEvent };
+  }
+  throw new BridgeStreamError('the chat stream ended before data: [DONE]');
+}
+
+function sequenceOf(message: EventSourceMessage): number {
+  const id = Number(message.id);
+  if (message.id === undefined || !Number.isInteger(id)) {
+    throw new BridgeStreamError(`chat event ${message.event ?? '(unnamed)'} has no numeric id: ${String(message.id)}`);
+  }
+  return id;
+}
+
+async function* sseMessagesOf(body: ReadableStream<Uint8Array>): AsyncGenerator<EventSourceMessage, void, undefined> {
+  const parsed: EventSourceMessage[] = [];
+  // Comments (`: keepalive`) have their own callback, which is left out: they carry nothing.
+  const parser = createParser({ onEvent: (message) => parsed.push(message) });
+  const decoder = new TextDecoder();
+  // A reader rather than `for await` over the stream: Safari's ReadableStream is not async-iterable.
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) {
+        parser.feed(decoder.decode());
+        finished = true;
+      } else {
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
+      }
+      yield* parsed.splice(0);
+      if (finished) return;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,53 @@
+import type { components, operations, paths } from '../../generated/api';
+
+/*
+ * Every type here is an alias of, or derived from, generated/api.d.ts (which `npm run codegen`
+ * writes from openapi.yaml), so the SDK cannot drift from the contract.
+ */
+
+type Schemas = components['schemas'];
+
+/** The OpenAPI `paths` of the bridge, for the raw openapi-fetch client. */
+export type BridgePaths = paths;
+export type BridgeOperations = operations;
+export type BridgeSchemas = Schemas;
+
+export type Problem = Schemas['Problem'];
+export type ServiceInfo = Schemas['ServiceInfo'];
+export type Status = Schemas['Status'];
+export type ChatRequest = Schemas['ChatRequest'];
+export type ChatMessage = Schemas['ChatMessage'];
+export type ChatResult = Schemas['ChatResult'];
+export type ChatEvent = Schemas['ChatEvent'];
+export type ChatEventType = ChatEvent['type'];
+/** The event of one type, e.g. `ChatEventOf<'message.delta'>`. */
+export type ChatEventOf<Type extends ChatEventType> = Extract<ChatEvent, { type: Type }>;
+export type Item = Schemas['Item'];
+export type Usage = Schemas['Usage'];
+export type ThreadId = Schemas['ThreadId'];
+export type ThreadSummary = Schemas['ThreadSummary'];
+export type ThreadList = Schemas['ThreadList'];
+export type History = Schemas['History'];
+export type HistoryMessage = Schemas['HistoryMessage'];
+
+export type ListThreadsQuery = NonNullable<operations['listThreads']['parameters']['query']>;
+export type GetHistoryQuery = operations['getHistory']['parameters']['query'];
+export type RenameThreadRequest = operations['renameThread']['requestBody']['content']['application/json'];
+export type OpenApiDocument = operations['getOpenApiJson']['responses'][200]['content']['application/json'];
+
+type WithOptional<T, Keys extends keyof T> = Omit<T, Keys> & Partial<Pick<T, Keys>>;
+
+/**
+ * What `chat` and `streamChat` take: a `ChatRequest` without `stream` (the method decides it).
+ * openapi-typescript marks properties that have a `default` as required; the server fills those
+ * defaults in, so callers may leave them out.
+ */
+export type ChatInput = WithOptional<Omit<ChatRequest, 'stream' | 'messages'>, 'raw_events'> & {
+  messages: Array<WithOptional<ChatMessage, 'role'>>;
+};
+
+/** One event of a streamed turn with its SSE `id:`, the event's sequence number within the turn. */
+export interface StreamedChatEvent {
+  id: number;
+  event: ChatEvent;
+}

@@ -1,0 +1,158 @@
+import { BridgeProblemError, createBridgeClient, type BridgeClient, type ChatEvent, type StreamedChatEvent } from '../../src/sdk';
+import { startTestBridge, type TestBridge } from '../support/bridge';
+
+/* Every operation through the SDK, against the real bridge, the real codex and the scripted fake model. */
+
+let bridge: TestBridge;
+let client: BridgeClient;
+const sentAuthorization: Array<string | null> = [];
+let tokenRequests = 0;
+
+beforeAll(async () => {
+  bridge = await startTestBridge();
+  client = createBridgeClient({
+    baseUrl: `${bridge.url}/`,
+    // SECURITY_METHOD=None ignores the token, so the fetch hook is where sending it can be seen.
+    token: async () => `token-${++tokenRequests}`,
+    fetch: (request) => {
+      sentAuthorization.push(request.headers.get('Authorization'));
+      return fetch(request);
+    },
+  });
+});
+afterAll(async () => {
+  await bridge?.stop();
+});
+
+async function collect(stream: AsyncIterable<StreamedChatEvent>): Promise<StreamedChatEvent[]> {
+  const received: StreamedChatEvent[] = [];
+  for await (const streamed of stream) received.push(streamed);
+  return received;
+}
+
+function textOf(events: ChatEvent[]): string {
+  return events.flatMap((event) => (event.type === 'message.delta' ? [event.delta] : [])).join('');
+}
+
+describe('the SDK against the real bridge', () => {
+  let threadId: string;
+
+  it('reads the status and the service info', async () => {
+    const status = await client.getStatus();
+    expect(status).toMatchObject({ status: 'ok', codex_available: true, security_method: 'none' });
+    const info = await client.getServiceInfo();
+    expect(info.links.status).toBe('/status');
+    const document = await client.getOpenApiJson();
+    expect(document).toHaveProperty('openapi', '3.1.0');
+    expect(await client.getOpenApiYaml()).toMatch(/^openapi: 3\.1\.0/);
+  });
+
+  it('sends the token from the provider as a bearer token on every request', async () => {
+    const before = tokenRequests;
+    await client.getStatus();
+    expect(tokenRequests).toBe(before + 1);
+    expect(sentAuthorization.at(-1)).toBe(`Bearer token-${before + 1}`);
+  });
+
+  it('streams a new chat as typed events with increasing ids, ending after [DONE]', async () => {
+    bridge.fake.enqueue({ kind: 'text', text: 'The answer is forty-two.', chunks: 4 });
+    const received = await collect(client.streamChat({ messages: [{ content: 'Hello!' }] }));
+    const events = received.map(({ event }) => event);
+
+    const first = events[0];
+    expect(first?.type).toBe('turn.started');
+    if (first?.type !== 'turn.started') return;
+    expect(first.thread_created).toBe(true);
+    threadId = first.thread_id;
+
+    expect(events.filter((event) => event.type === 'message.delta')).toHaveLength(4);
+    expect(textOf(events)).toBe('The answer is forty-two.');
+    const completed = events.find((event) => event.type === 'message.completed');
+    expect(completed?.type === 'message.completed' && completed.item.text).toBe('The answer is forty-two.');
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'completed', thread_id: threadId });
+
+    const ids = received.map(({ id }) => id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('continues the thread with streamChat and thread_id', async () => {
+    bridge.fake.enqueue({ kind: 'text', text: 'More, as asked.' });
+    const events = (await collect(client.streamChat({ thread_id: threadId, messages: [{ content: 'Tell me more' }] }))).map(
+      ({ event }) => event,
+    );
+    expect(events[0]).toMatchObject({ type: 'turn.started', thread_id: threadId, thread_created: false });
+    expect(textOf(events)).toBe('More, as asked.');
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'completed' });
+    expect(JSON.stringify(bridge.fake.requests.at(-1))).toContain('Hello!');
+  });
+
+  it('chats without streaming', async () => {
+    bridge.fake.enqueue({ kind: 'text', text: '4' });
+    const result = await client.chat({ thread_id: threadId, messages: [{ content: 'What is 2+2?' }] });
+    expect(result).toMatchObject({ thread_id: threadId, status: 'completed', message: '4', error: null });
+    expect(result.items.map((item) => item.type)).toEqual(['user_message', 'assistant_message']);
+  });
+
+  it('lists the thread and reads its history', async () => {
+    const { threads } = await client.listThreads({ limit: 10 });
+    expect(threads.map((thread) => thread.thread_id)).toContain(threadId);
+
+    const history = await client.getHistory({ thread_id: threadId });
+    expect(history.thread.thread_id).toBe(threadId);
+    expect(history.messages.map(({ role, content }) => ({ role, content }))).toEqual([
+      { role: 'user', content: 'Hello!' },
+      { role: 'assistant', content: 'The answer is forty-two.' },
+      { role: 'user', content: 'Tell me more' },
+      { role: 'assistant', content: 'More, as asked.' },
+      { role: 'user', content: 'What is 2+2?' },
+      { role: 'assistant', content: '4' },
+    ]);
+  });
+
+  it('renames the thread, and the list shows the name', async () => {
+    const renamed = await client.renameThread(threadId, { name: 'SDK test thread' });
+    expect(renamed).toMatchObject({ thread_id: threadId, name: 'SDK test thread' });
+    const { threads } = await client.listThreads();
+    expect(threads.find((thread) => thread.thread_id === threadId)?.name).toBe('SDK test thread');
+  });
+
+  it('archives the thread, and the list no longer has it', async () => {
+    await expect(client.archiveThread(threadId)).resolves.toBeUndefined();
+    const { threads } = await client.listThreads();
+    expect(threads.map((thread) => thread.thread_id)).not.toContain(threadId);
+  });
+
+  it('throws BridgeProblemError with the problem for a non-2xx answer', async () => {
+    const failure = await client.getHistory({ thread_id: 'no-such-thread' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BridgeProblemError);
+    if (!(failure instanceof BridgeProblemError)) return;
+    expect(failure.status).toBe(404);
+    expect(failure.problem).toMatchObject({ type: 'urn:codex-api-bridge:problem:thread-not-found', status: 404 });
+    expect(failure.retryAfterSeconds).toBeUndefined();
+  });
+
+  it('throws BridgeProblemError from the first step of a stream the bridge refuses', async () => {
+    const blank = client.streamChat({ messages: [{ content: '   ' }] });
+    const failure = await blank.next().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BridgeProblemError);
+    if (!(failure instanceof BridgeProblemError)) return;
+    expect(failure.status).toBe(400);
+    expect(failure.problem.errors?.map((error) => error.field)).toContain('/body/messages/0/content');
+  });
+
+  it('stops a stream when its AbortSignal is aborted', async () => {
+    bridge.fake.enqueue({ kind: 'text', text: 'a slow answer that will not be read to the end', chunks: 20, delayMs: 150 });
+    const controller = new AbortController();
+    const received: ChatEvent[] = [];
+    const iteration = (async () => {
+      for await (const { event } of client.streamChat({ messages: [{ content: 'Take your time' }] }, { signal: controller.signal })) {
+        received.push(event);
+        if (event.type === 'message.delta') controller.abort();
+      }
+    })();
+    await expect(iteration).rejects.toMatchObject({ name: 'AbortError' });
+    expect(received.filter((event) => event.type === 'message.delta')).toHaveLength(1);
+    expect(received.some((event) => event.type === 'turn.completed')).toBe(false);
+  });
+});
