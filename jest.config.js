@@ -10,4 +10,5 @@ module.exports = {
   testTimeout: 60_000,
   // Real codex processes and Keycloak share two cores; more workers only slow each other down.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
 };

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { userDirectoryName } from '../../src/codex/userDirectory';
@@ -31,7 +32,7 @@ function chat(bridge: TestBridge, user: string, body: Record<string, unknown>) {
 
 describe('sessions', () => {
   it('keeps a thread across a bridge restart: history reads back and the thread continues', async () => {
-    const dataDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'bridge-restart-'));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-restart-'));
     let threadId = '';
     try {
       await withBridge({}, async (bridge) => {
@@ -114,7 +115,7 @@ describe('sessions', () => {
   });
 
   it('answers a clear 503 when BASE_DATA_DIR cannot be written, and keeps serving', async () => {
-    const blocked = path.join(require('node:os').tmpdir(), `bridge-blocked-${process.pid}`);
+    const blocked = path.join(os.tmpdir(), `bridge-blocked-${process.pid}`);
     fs.writeFileSync(blocked, 'a file where a folder should be');
     try {
       await withBridge({ BASE_DATA_DIR: path.join(blocked, 'data') }, async (bridge) => {

@@ -1,0 +1,95 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { FAKE_MODEL_NAME, startFakeModel, type FakeModel } from '../support/fakeModel';
+import { descendantsOf } from '../support/processes';
+import { processAlive, waitUntil } from '../support/wait';
+
+/*
+ * The README's curl examples, word for word, against `npm start` on port 8000: what a new user does.
+ * Only YOUR_THREAD_ID is replaced, by the thread the first example created.
+ */
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../..');
+const README_PORT = 8000;
+
+function readmeCurlCommands(): string[] {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  return blocks
+    .flatMap((block) => block.replace(/\\\n\s*/g, ' ').split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('curl ') && line.includes(`localhost:${README_PORT}`) && !line.includes('<access_token>') && !line.includes('$TOKEN'));
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().once('error', () => resolve(false));
+    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
+  });
+}
+
+let fake: FakeModel;
+let server: ChildProcess;
+let dataDir: string;
+
+beforeAll(async () => {
+  if (!(await portIsFree(README_PORT))) throw new Error(`port ${README_PORT} is taken: the README examples need it`);
+  fake = await startFakeModel();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-readme-'));
+  server = spawn('npm', ['start'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: fake.url,
+      CODEX_MODEL: FAKE_MODEL_NAME,
+      CODEX_REQUEST_MAX_RETRIES: '0',
+      CODEX_STREAM_MAX_RETRIES: '0',
+      BASE_DATA_DIR: dataDir,
+      CODEX_WORKING_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+    detached: true,
+  });
+  await waitUntil(async () => {
+    try {
+      return (await fetch(`http://localhost:${README_PORT}/status`)).ok;
+    } catch {
+      return false;
+    }
+  }, 'npm start to answer', 60_000);
+}, 90_000);
+
+afterAll(async () => {
+  if (server?.pid) {
+    const family = [server.pid, ...descendantsOf(server.pid)];
+    process.kill(-server.pid, 'SIGTERM');
+    await waitUntil(() => family.every((pid) => !processAlive(pid)), 'npm start and its children to exit', 20_000);
+  }
+  await fake?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('runs every curl example of the README word for word', async () => {
+  const commands = readmeCurlCommands();
+  expect(commands.length).toBeGreaterThanOrEqual(8);
+  let threadId = '';
+  for (const command of commands) {
+    const withThread = command.replace(/YOUR_THREAD_ID/g, threadId);
+    const { stdout } = await run('bash', ['-c', `${withThread} --silent --show-error --fail-with-body --write-out '\\n%{http_code}'`]);
+    const status = Number(stdout.trim().split('\n').at(-1));
+    expect({ command, status }).toEqual({ command, status: command.includes('-X DELETE') ? 204 : 200 });
+    if (!threadId) {
+      const match = /"thread_id":"([^"]+)"/.exec(stdout);
+      expect(match).not.toBeNull();
+      threadId = match?.[1] ?? '';
+      expect(stdout).toContain('data: [DONE]');
+    }
+  }
+});
