@@ -180,6 +180,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/threads/{thread_id}/turns/{turn_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+                /** @description A turn id from `turn.started` or the 202 of a background chat. */
+                turn_id: components["parameters"]["TurnIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A turn's status and result
+         * @description Running or finished. Finished turns are kept for `TURN_RETENTION_SECONDS` (600 s, at most
+         *     `TURN_RETENTION_MAX` per user); after that they are 404 here, and their messages stay in `/history`.
+         */
+        get: operations["getTurn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/turns/{turn_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+                /** @description A turn id from `turn.started` or the 202 of a background chat. */
+                turn_id: components["parameters"]["TurnIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Resume a turn's event stream
+         * @description The turn's SSE events after `Last-Event-ID` (or `after`), then live ones until the turn ends, then
+         *     `data: [DONE]`. A client that lost its connection reconnects here and gets every event exactly once,
+         *     in order. Without either, the stream starts at the first event.
+         */
+        get: operations["streamTurnEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/interrupt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop the thread's running turn
+         * @description Interrupts the running turn and answers once it has ended (`interrupted`); open streams get their
+         *     final event. Codex itself leaves commands running after an interrupt; the bridge ends them (Linux).
+         */
+        post: operations["interruptThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        /** Approvals waiting for a decision */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/approvals/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+                /** @description `approval.request_id` from the `approval.requested` event. */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an approval
+         * @description Gives codex the decision. 404 when the request is unknown, already answered, expired, or not the
+         *     caller's; 400 when the decision is not among `available_decisions`.
+         */
+        post: operations["resolveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's token usage
+         * @description Totals over all the caller's threads that ran under this bridge, from the bridge's own records.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -234,7 +377,7 @@ export interface components {
              * @default user
              * @enum {string}
              */
-            role: "user" | "system" | "developer";
+            role?: "user" | "system" | "developer";
             /** @description Text; must not be blank. */
             content: string;
         };
@@ -247,12 +390,30 @@ export interface components {
              * @description SSE (true) or one JSON result (false).
              * @default true
              */
-            stream: boolean;
+            stream?: boolean;
             /**
              * @description Also send codex's own notifications unchanged, as `codex` events (streaming only).
              * @default false
              */
-            raw_events: boolean;
+            raw_events?: boolean;
+            /**
+             * @description Answer 202 at once with the thread and turn ids; follow the turn with
+             *     `GET /threads/{thread_id}/turns/{turn_id}` or its `/events` stream.
+             * @default false
+             */
+            background?: boolean;
+            /**
+             * @description What happens to the turn when a streaming client disconnects.
+             * @default continue
+             * @enum {string}
+             */
+            on_disconnect?: "continue" | "interrupt";
+            /**
+             * @description Whether codex asks before running commands or changing files, for this turn and the thread's
+             *     next ones. Default `CODEX_APPROVAL_POLICY`. Requests arrive as `approval.requested` events.
+             * @enum {string}
+             */
+            approval_policy?: "never" | "on-request" | "on-failure" | "untrusted";
         };
         ChatResult: {
             thread_id: string;
@@ -303,6 +464,46 @@ export interface components {
             messages: components["schemas"]["HistoryMessage"][];
             usage: components["schemas"]["Usage"] | null;
             next_cursor: string | null;
+        };
+        TurnAccepted: {
+            thread_id: string;
+            turn_id: string;
+            /** @enum {string} */
+            status: "running";
+            links: {
+                turn: string;
+                events: string;
+                interrupt: string;
+            };
+        };
+        TurnState: {
+            thread_id: string;
+            turn_id: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "interrupted";
+            /** @description The last complete assistant message so far. */
+            message: string | null;
+            items: components["schemas"]["Item"][];
+            usage: components["schemas"]["Usage"] | null;
+            error: components["schemas"]["TurnError"] | null;
+            pending_approvals: components["schemas"]["Approval"][];
+            /** @description The sequence number of the turn's latest event. */
+            last_event_id: number;
+        };
+        ApprovalList: {
+            approvals: components["schemas"]["Approval"][];
+        };
+        ApprovalAnswer: {
+            decision: components["schemas"]["ApprovalDecision"];
+        };
+        ApprovalResolution: {
+            request_id: string;
+            decision: components["schemas"]["ApprovalDecision"];
+        };
+        UserUsage: {
+            usage: components["schemas"]["Usage"];
+            /** @description Threads the totals cover. */
+            threads: number;
         };
         /** @description Token counts reported by the model. */
         Usage: {
@@ -419,6 +620,36 @@ export interface components {
         ToolItem: components["schemas"]["CommandExecutionItem"] | components["schemas"]["FileChangeItem"] | components["schemas"]["McpToolCallItem"] | components["schemas"]["WebSearchItem"] | components["schemas"]["OtherItem"];
         /** @description One normalized item of a turn. */
         Item: components["schemas"]["UserMessageItem"] | components["schemas"]["AssistantMessageItem"] | components["schemas"]["ReasoningItem"] | components["schemas"]["CommandExecutionItem"] | components["schemas"]["FileChangeItem"] | components["schemas"]["McpToolCallItem"] | components["schemas"]["WebSearchItem"] | components["schemas"]["OtherItem"];
+        /**
+         * @description `accept` runs it once, `accept_for_session` also allows the like for the rest of the session, `decline` refuses and the turn goes on, `cancel` refuses and ends the turn.
+         * @enum {string}
+         */
+        ApprovalDecision: "accept" | "accept_for_session" | "decline" | "cancel";
+        /** @description Codex asks before running a command or changing files. */
+        Approval: {
+            request_id: string;
+            thread_id: string;
+            turn_id: string;
+            item_id: string | null;
+            /** @enum {string} */
+            kind: "command" | "file_change";
+            /** @description The command to run (kind `command`). */
+            command: string | null;
+            cwd: string | null;
+            /** @description Codex's explanation, e.g. why it needs network access. */
+            reason: string | null;
+            /** @description The file changes to apply (kind `file_change`), when codex names them. */
+            changes: {
+                path: string;
+                kind: string;
+                diff: string | null;
+            }[] | null;
+            available_decisions: components["schemas"]["ApprovalDecision"][];
+            /** @description ISO 8601 time of the request. */
+            requested_at: string;
+            /** @description When the bridge declines it if nobody has answered. */
+            expires_at: string;
+        };
         /** @description Always the first event: the thread (new or continued) and the turn. */
         TurnStartedEvent: {
             /**
@@ -522,6 +753,31 @@ export interface components {
             usage: components["schemas"]["Usage"];
             thread_total: components["schemas"]["Usage"];
         };
+        /** @description Codex waits for a decision: answer with `POST /threads/{thread_id}/approvals/{request_id}`. */
+        ApprovalRequestedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval.requested";
+            thread_id: string;
+            turn_id: string;
+            approval: components["schemas"]["Approval"];
+        };
+        /** @description An approval was answered, by a client or by the bridge. */
+        ApprovalResolvedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval.resolved";
+            thread_id: string;
+            turn_id: string;
+            request_id: string;
+            decision: components["schemas"]["ApprovalDecision"];
+            /** @enum {string} */
+            resolved_by: "client" | "timeout" | "turn_ended";
+        };
         /** @description The last event of every turn that ends normally. */
         TurnCompletedEvent: {
             /**
@@ -565,7 +821,7 @@ export interface components {
             };
         };
         /** @description The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name. */
-        ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
+        ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["ApprovalRequestedEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
     };
     responses: {
         /** @description The request is malformed or invalid; `errors` names the fields. */
@@ -683,6 +939,8 @@ export interface components {
         UserIdQuery: components["schemas"]["UserId"];
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
         UserIdHeader: components["schemas"]["UserId"];
+        /** @description A turn id from `turn.started` or the 202 of a background chat. */
+        TurnIdPath: components["schemas"]["ThreadId"];
         /** @description A thread id from `POST /chat` or `GET /threads`. */
         ThreadIdPath: components["schemas"]["ThreadId"];
     };
@@ -870,6 +1128,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ChatResult"];
+                };
+            };
+            /** @description With `background` true, the turn was started and runs on without the client. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TurnAccepted"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1090,6 +1357,221 @@ export interface operations {
             404: components["responses"]["NotFound"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTurn: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+                /** @description A turn id from `turn.started` or the 202 of a background chat. */
+                turn_id: components["parameters"]["TurnIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The turn. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TurnState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    streamTurnEvents: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+                /** @description Same as `Last-Event-ID`, for clients that cannot set headers (EventSource). */
+                after?: number;
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /** @description The `id:` of the last event the client received. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+                /** @description A turn id from `turn.started` or the 202 of a background chat. */
+                turn_id: components["parameters"]["TurnIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The turn's events as Server-Sent Events (see `ChatEvent`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    interruptThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The interrupted turn. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TurnState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread's pending approvals (empty when none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    resolveApproval: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+                /** @description `approval.request_id` from the `approval.requested` event. */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decision": "accept"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApprovalAnswer"];
+            };
+        };
+        responses: {
+            /** @description The decision was passed to codex. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalResolution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage totals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -21,6 +21,8 @@ async function render(): Promise<string> {
   const ast = await openapiTS(fs.readFileSync(specPath, 'utf8'), {
     alphabetize: false,
     exportType: false,
+    // A default in the spec does not make a request field required for callers.
+    defaultNonNullable: false,
   });
   return BANNER + astToString(ast);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pre-fetches Keycloak's server distribution into the cache the Keycloak test suite reuses
 # (test/support/keycloak.ts), so CI downloads it once, before the tests, where a failure is obvious.
-# Idempotent: does nothing when the distribution is already extracted.
+# Idempotent: does nothing when the distribution is already extracted. (mvn also keeps the archive in
+# ~/.m2, so re-extracting after the cache folder is deleted needs no network.)
 #
 #   KEYCLOAK_VERSION    distribution version (default below; keep it in sync with test/support/keycloak.ts)
 #   KEYCLOAK_CACHE_DIR  where distributions live (default: <repo>/.cache/keycloak, git-ignored)
@@ -28,9 +29,13 @@ trap 'rm -rf "$work"' EXIT
 echo "Downloading org.keycloak:keycloak-quarkus-dist:$version:tar.gz from Maven Central..."
 started=$SECONDS
 # A 3.x dependency plugin is named explicitly: the one Maven 3.8 picks by default has no 'copy' with -Dartifact.
-mvn -B -q -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+if ! mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
   "-Dartifact=org.keycloak:keycloak-quarkus-dist:$version:tar.gz" \
-  "-DoutputDirectory=$work"
+  "-DoutputDirectory=$work" >"$work/mvn.log" 2>&1; then
+  cat "$work/mvn.log" >&2
+  echo "mvn could not download Keycloak $version" >&2
+  exit 1
+fi
 tar -xzf "$work/keycloak-quarkus-dist-$version.tar.gz" -C "$work"
 [[ -x "$work/keycloak-$version/bin/kc.sh" ]] || { echo "archive has no keycloak-$version/bin/kc.sh" >&2; exit 1; }
 rm -rf "$home"

@@ -1,7 +1,15 @@
-/** Prints the SSE event and item schemas as OpenAPI 3.1 components, for pasting into openapi.yaml. */
+/**
+ * Renders the SSE event and item schemas (src/codex/bridgeEvents.ts) as OpenAPI 3.1 components.
+ * `--write` replaces the generated block at the end of openapi.yaml with them; a test keeps the two equal.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import YAML from 'yaml';
 import { bridgeEventComponents } from '../src/codex/bridgeEvents';
+
+export const GENERATED_MARKER =
+  '    # ---- Generated from src/codex/bridgeEvents.ts by scripts/render-event-schemas.ts; a test keeps them equal.';
 
 export function renderEventComponents(): Record<string, unknown> {
   const definitions = bridgeEventComponents.map((schema) => ({ type: 'schema' as const, schema }));
@@ -9,6 +17,19 @@ export function renderEventComponents(): Record<string, unknown> {
   return (components.components?.schemas ?? {}) as Record<string, unknown>;
 }
 
+function writeIntoSpec(): void {
+  const specPath = path.resolve(__dirname, '..', 'openapi.yaml');
+  const spec = fs.readFileSync(specPath, 'utf8');
+  const at = spec.indexOf(GENERATED_MARKER);
+  if (at < 0) throw new Error(`marker not found in ${specPath}`);
+  const rendered = YAML.stringify(renderEventComponents(), { lineWidth: 0 })
+    .split('\n')
+    .map((line) => (line ? `    ${line}` : line))
+    .join('\n');
+  fs.writeFileSync(specPath, `${spec.slice(0, at)}${GENERATED_MARKER}\n${rendered}`);
+}
+
 if (require.main === module) {
-  process.stdout.write(YAML.stringify(renderEventComponents(), { lineWidth: 0 }));
+  if (process.argv.includes('--write')) writeIntoSpec();
+  else process.stdout.write(YAML.stringify(renderEventComponents(), { lineWidth: 0 }));
 }

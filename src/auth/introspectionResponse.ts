@@ -8,10 +8,9 @@ const roleList = z.object({ roles: z.array(z.string()).optional().catch(undefine
 const activeTokenSchema = z.object({
   active: z.literal(true),
   sub: optionalText,
-  exp: z.number().finite().optional().catch(undefined),
+  exp: z.number().optional().catch(undefined),
   username: optionalText,
   preferred_username: optionalText,
-  client_id: optionalText,
   azp: optionalText,
   aud: z
     .union([z.string(), z.array(z.string())])

@@ -4,7 +4,7 @@ import { enforceAccessRules } from './accessRules';
 import { extractBearerToken } from './bearerToken';
 import { IntrospectionClient, IntrospectionFailure } from './introspectionClient';
 import { ExpiringLruCache, tokenCacheKey } from './introspectionCache';
-import type { ActiveTokenClaims } from './introspectionResponse';
+import type { ActiveTokenClaims, IntrospectionResult } from './introspectionResponse';
 import { silentLogger, type AuthLogger } from './logger';
 import { SingleFlight } from './singleFlight';
 import type { AuthenticatedUser, Authenticator, AuthRequest } from './types';
@@ -78,7 +78,7 @@ export class KeycloakAuthenticator implements Authenticator {
 
   private async introspect(token: string, key: string): Promise<ActiveTokenClaims | undefined> {
     const startedAt = this.now();
-    let result;
+    let result: IntrospectionResult;
     try {
       result = await this.client.introspect(token);
     } catch (error) {

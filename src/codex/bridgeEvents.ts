@@ -103,6 +103,34 @@ export const itemSchema = z
   ])
   .meta({ id: 'Item', description: 'One normalized item of a turn.' });
 
+export const approvalDecisionSchema = z
+  .enum(['accept', 'accept_for_session', 'decline', 'cancel'])
+  .meta({
+    id: 'ApprovalDecision',
+    description:
+      '`accept` runs it once, `accept_for_session` also allows the like for the rest of the session, `decline` refuses and the turn goes on, `cancel` refuses and ends the turn.',
+  });
+
+export const approvalSchema = z
+  .object({
+    request_id: id,
+    thread_id: id,
+    turn_id: id,
+    item_id: z.string().nullable(),
+    kind: z.enum(['command', 'file_change']),
+    command: z.string().nullable().meta({ description: 'The command to run (kind `command`).' }),
+    cwd: z.string().nullable(),
+    reason: z.string().nullable().meta({ description: "Codex's explanation, e.g. why it needs network access." }),
+    changes: z
+      .array(z.object({ path: z.string(), kind: z.string(), diff: z.string().nullable() }))
+      .nullable()
+      .meta({ description: 'The file changes to apply (kind `file_change`), when codex names them.' }),
+    available_decisions: z.array(approvalDecisionSchema),
+    requested_at: z.string().meta({ description: 'ISO 8601 time of the request.' }),
+    expires_at: z.string().meta({ description: 'When the bridge declines it if nobody has answered.' }),
+  })
+  .meta({ id: 'Approval', description: 'Codex asks before running a command or changing files.' });
+
 const turnRef = { thread_id: id, turn_id: id };
 
 export const turnStartedEventSchema = z
@@ -140,6 +168,23 @@ export const toolCompletedEventSchema = z
 export const usageEventSchema = z
   .object({ type: z.literal('usage'), ...turnRef, usage: usageSchema, thread_total: usageSchema })
   .meta({ id: 'UsageEvent', description: "Token usage of the latest model call and the thread's running total." });
+
+export const approvalRequestedEventSchema = z
+  .object({ type: z.literal('approval.requested'), ...turnRef, approval: approvalSchema })
+  .meta({
+    id: 'ApprovalRequestedEvent',
+    description: 'Codex waits for a decision: answer with `POST /threads/{thread_id}/approvals/{request_id}`.',
+  });
+
+export const approvalResolvedEventSchema = z
+  .object({
+    type: z.literal('approval.resolved'),
+    ...turnRef,
+    request_id: id,
+    decision: approvalDecisionSchema,
+    resolved_by: z.enum(['client', 'timeout', 'turn_ended']),
+  })
+  .meta({ id: 'ApprovalResolvedEvent', description: 'An approval was answered, by a client or by the bridge.' });
 
 export const turnCompletedEventSchema = z
   .object({
@@ -184,6 +229,8 @@ export const bridgeEventSchema = z
     toolOutputDeltaEventSchema,
     toolCompletedEventSchema,
     usageEventSchema,
+    approvalRequestedEventSchema,
+    approvalResolvedEventSchema,
     turnCompletedEventSchema,
     errorEventSchema,
     codexEventSchema,
@@ -197,6 +244,8 @@ export type ToolItem = z.infer<typeof toolItemSchema>;
 export type BridgeEvent = z.infer<typeof bridgeEventSchema>;
 export type BridgeEventType = BridgeEvent['type'];
 export type TurnStatus = z.infer<typeof turnCompletedEventSchema>['status'];
+export type Approval = z.infer<typeof approvalSchema>;
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 /** Every schema above that openapi.yaml must carry under the same name. */
 export const bridgeEventComponents = [
@@ -212,6 +261,8 @@ export const bridgeEventComponents = [
   otherItemSchema,
   toolItemSchema,
   itemSchema,
+  approvalDecisionSchema,
+  approvalSchema,
   turnStartedEventSchema,
   messageDeltaEventSchema,
   messageCompletedEventSchema,
@@ -221,6 +272,8 @@ export const bridgeEventComponents = [
   toolOutputDeltaEventSchema,
   toolCompletedEventSchema,
   usageEventSchema,
+  approvalRequestedEventSchema,
+  approvalResolvedEventSchema,
   turnCompletedEventSchema,
   errorEventSchema,
   codexEventSchema,

@@ -1,8 +1,10 @@
 import type { components } from '../../generated/api';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
-import { ThreadNotFoundError, TurnInProgressError } from '../http/errors';
+import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../http/errors';
 import type { AppServerProcess } from './appServer';
+import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
+import type { ApprovalDecision } from './bridgeEvents';
 import { CodexRpcError } from './errors';
 import {
   historyMessage,
@@ -15,7 +17,8 @@ import {
   summarizeThread,
 } from './normalize';
 import { notifications, threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
-import type { JsonObject, Notification } from './rpc';
+import { descendantsOf, commandLineOf, killTree } from './processTree';
+import type { JsonObject, Notification, ServerRequest } from './rpc';
 import { TurnRun } from './turnRun';
 import type { UsageStore } from './usageStore';
 
@@ -28,9 +31,16 @@ export interface StartTurnRequest {
   prompt: string;
   model?: string | undefined;
   rawEvents?: boolean | undefined;
+  approvalPolicy?: Config['approvalPolicy'] | undefined;
 }
 
-export type SessionSettings = Pick<Config, 'codexWorkingDir' | 'approvalPolicy' | 'sandbox' | 'turnTimeoutMs' | 'model'>;
+export type SessionSettings = Pick<
+  Config,
+  'codexWorkingDir' | 'approvalPolicy' | 'sandbox' | 'turnTimeoutMs' | 'model' | 'approvalTimeoutMs'
+> & {
+  /** Called for every turn that starts, so that it can be found after it ends. */
+  onTurnStarted?: (run: TurnRun) => void;
+};
 
 /** How long to wait for codex's own `turn/completed` after the bridge interrupted a turn. */
 const INTERRUPT_SETTLE_MS = 5000;
@@ -109,7 +119,7 @@ export class CodexSession {
       const started = threadResult.parse(
         await this.call('thread/start', {
           cwd: this.settings.codexWorkingDir,
-          approvalPolicy: this.settings.approvalPolicy,
+          approvalPolicy: request.approvalPolicy ?? this.settings.approvalPolicy,
           sandbox: this.settings.sandbox,
           ...(request.model ? { model: request.model } : {}),
         }),
@@ -129,6 +139,7 @@ export class CodexSession {
           threadId,
           input: [{ type: 'text', text: request.prompt, text_elements: [] }],
           ...(request.model ? { model: request.model } : {}),
+          ...(request.approvalPolicy ? { approvalPolicy: request.approvalPolicy } : {}),
         }),
       );
       run.turnId = response.turn.id;
@@ -137,6 +148,7 @@ export class CodexSession {
       this.backlog.delete(threadId);
       throw error;
     }
+    this.settings.onTurnStarted?.(run);
     run.emit({ type: 'turn.started', thread_created: threadCreated });
     for (const early of this.backlog.get(threadId) ?? []) this.apply(run, early);
     this.backlog.delete(threadId);
@@ -145,11 +157,41 @@ export class CodexSession {
     return run;
   }
 
-  async interrupt(threadId: string): Promise<TurnRun | undefined> {
+  /**
+   * Interrupts the thread's running turn and resolves once it has ended. Codex leaves the turn's
+   * commands running, so the bridge ends them itself.
+   */
+  async interrupt(threadId: string): Promise<TurnRun> {
     const run = this.runningTurns.get(threadId);
-    if (!run || !run.turnId) return undefined;
-    await this.call('turn/interrupt', { threadId, turnId: run.turnId });
+    if (!run || !run.turnId) {
+      await this.readThread(threadId);
+      throw new ConflictError(`thread '${threadId}' has no running turn`, 'no-turn-running');
+    }
+    await this.call('turn/interrupt', { threadId, turnId: run.turnId }, threadId);
+    this.endCommandsOf(run);
+    await Promise.race([run.done, delay(INTERRUPT_SETTLE_MS)]);
+    if (!run.finished) run.finish('interrupted', { message: 'interrupted', code: null }, 'turn.completed');
     return run;
+  }
+
+  /** Codex asks before running a command or changing files; the running turn's clients decide. */
+  async onServerRequest(request: ServerRequest): Promise<unknown> {
+    const threadId = request.params.threadId;
+    const run = typeof threadId === 'string' ? this.runningTurns.get(threadId) : undefined;
+    if (!run || !isApprovalRequest(request.method)) return declineUnattended(request.method, this.logger);
+    const approval = describeApproval(request, run, this.settings.approvalTimeoutMs);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => settle('decline', 'timeout'), this.settings.approvalTimeoutMs);
+      timer.unref();
+      const settle = (decision: ApprovalDecision, by: 'client' | 'timeout' | 'turn_ended'): void => {
+        if (!run.approvals.delete(approval.request_id)) return;
+        clearTimeout(timer);
+        run.emit({ type: 'approval.resolved', request_id: approval.request_id, decision, resolved_by: by });
+        resolve(codexAnswer(request.method, decision));
+      };
+      run.approvals.set(approval.request_id, { approval, codexRequestId: request.id, settle });
+      run.emit({ type: 'approval.requested', approval });
+    });
   }
 
   async listThreads(limit: number, cursor: string | undefined): Promise<ThreadList> {
@@ -197,7 +239,6 @@ export class CodexSession {
   async interruptAll(): Promise<void> {
     const runs = [...this.runningTurns.values()];
     await Promise.all(runs.map((run) => this.interrupt(run.threadId).catch(() => undefined)));
-    await Promise.race([Promise.all(runs.map((run) => run.done)), delay(INTERRUPT_SETTLE_MS)]);
   }
 
   private touch(): void {
@@ -270,7 +311,15 @@ export class CodexSession {
       }
       case 'item/started': {
         const { item } = notifications.itemStarted.parse(params);
-        if (isToolItem(item) && item.type !== 'userMessage') run.emit({ type: 'tool.started', item: normalizeToolItem(item) });
+        if (!isToolItem(item)) break;
+        if (item.type === 'commandExecution' && typeof item.command === 'string') run.runningCommands.set(item.id, item.command);
+        run.emit({ type: 'tool.started', item: normalizeToolItem(item) });
+        break;
+      }
+      case 'serverRequest/resolved': {
+        // Codex gave up waiting (e.g. the turn was interrupted): the approval is no longer answerable.
+        const pending = [...run.approvals.values()].find((entry) => entry.codexRequestId === params.requestId);
+        pending?.settle('cancel', 'turn_ended');
         break;
       }
       case 'item/completed':
@@ -296,6 +345,7 @@ export class CodexSession {
       case 'turn/completed': {
         const { turn } = notifications.turnCompleted.parse(params);
         const status = turn.status === 'inProgress' ? 'interrupted' : turn.status;
+        for (const pending of [...run.approvals.values()]) pending.settle('cancel', 'turn_ended');
         run.finish(status, normalizeTurnError(turn.error), 'turn.completed');
         break;
       }
@@ -306,6 +356,7 @@ export class CodexSession {
 
   private itemCompleted(run: TurnRun, codexItem: Parameters<typeof normalizeItem>[0]): void {
     const item = normalizeItem(codexItem);
+    run.runningCommands.delete(item.id);
     run.recordItem(item);
     if (item.type === 'assistant_message') run.emit({ type: 'message.completed', item });
     else if (item.type === 'reasoning') run.emit({ type: 'reasoning.completed', item });
@@ -332,6 +383,26 @@ export class CodexSession {
     void run.done.then(() => clearTimeout(timer));
   }
 
+  /**
+   * Finds each running command of the turn among app-server's descendants (codex reports the command
+   * shell-quoted; /proc has it as plain argv) and ends its process tree.
+   */
+  private endCommandsOf(run: TurnRun): void {
+    const pid = this.server.pid;
+    if (pid === undefined || run.runningCommands.size === 0 || process.platform !== 'linux') return;
+    const commands = [...run.runningCommands.values()].map((command) => command.replace(/'/g, '').trim());
+    const descendants = descendantsOf(pid);
+    const isBelowMatch = new Set<number>();
+    for (const candidate of descendants) {
+      const commandLine = commandLineOf(candidate);
+      if (!commands.some((command) => commandLine.endsWith(command))) continue;
+      if (isBelowMatch.has(candidate)) continue;
+      for (const below of descendantsOf(candidate)) isBelowMatch.add(below);
+      this.logger.info({ pid: candidate, threadId: run.threadId }, 'ending a command of an interrupted turn');
+      killTree(candidate);
+    }
+  }
+
   private turnEnded(run: TurnRun): void {
     if (this.runningTurns.get(run.threadId) === run) this.runningTurns.delete(run.threadId);
     this.touch();
@@ -339,11 +410,19 @@ export class CodexSession {
 
   private failAllTurns(reason: string): void {
     for (const run of this.runningTurns.values()) {
+      for (const pending of [...run.approvals.values()]) pending.settle('cancel', 'turn_ended');
       run.finish('failed', { message: reason, code: 'codex_exited' }, 'error', 'codex_exited');
     }
     this.runningTurns.clear();
     this.startingThreads.clear();
   }
+}
+
+/** A request that belongs to no running turn, or that the bridge cannot show a person, is refused. */
+async function declineUnattended(method: string, logger: Logger): Promise<unknown> {
+  logger.info({ method }, 'codex asked for something no client can answer; declined');
+  if (isApprovalRequest(method)) return codexAnswer(method, 'decline');
+  throw new Error(`${method} is not supported by codex-api-bridge`);
 }
 
 function delay(ms: number): Promise<void> {

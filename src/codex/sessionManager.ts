@@ -5,7 +5,10 @@ import type { Logger } from '../logger';
 import { BadGatewayError, ServiceUnavailableError } from '../http/errors';
 import { AppServerProcess } from './appServer';
 import type { CodexBinaryInfo } from './binary';
+import type { Usage } from './bridgeEvents';
 import { CodexSession } from './session';
+import { TurnStore } from './turnStore';
+import type { TurnRun } from './turnRun';
 import { userDirectoryName } from './userDirectory';
 import { UsageStore } from './usageStore';
 
@@ -28,6 +31,9 @@ export type SessionManagerConfig = Pick<
   | 'rpcTimeoutMs'
   | 'requestMaxRetries'
   | 'streamMaxRetries'
+  | 'approvalTimeoutMs'
+  | 'turnRetentionMs'
+  | 'turnRetentionMax'
 >;
 
 export interface SessionLease {
@@ -46,6 +52,7 @@ const RETRY_AFTER_SECONDS = 5;
 export class SessionManager {
   private readonly sessions = new Map<string, CodexSession>();
   private readonly starting = new Map<string, Promise<CodexSession>>();
+  private readonly turnStores = new Map<string, TurnStore>();
   private cleanupTimer: NodeJS.Timeout | undefined;
   private accepting = true;
 
@@ -81,6 +88,17 @@ export class SessionManager {
     return { session, release: session.hold() };
   }
 
+  /** A turn of the user, running or recently finished; never starts a process. */
+  findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined {
+    if (turnId === undefined) return this.peek(userId)?.runningTurn(threadId);
+    return this.turnStores.get(userDirectoryName(userId))?.find(threadId, turnId);
+  }
+
+  /** The user's token totals over every thread the bridge recorded; never starts a process. */
+  async usageOf(userId: string): Promise<{ usage: Usage; threads: number }> {
+    return new UsageStore(this.codexHomeFor(userId)).totals();
+  }
+
   startCleanup(): void {
     this.cleanupTimer = setInterval(() => void this.sweepIdle(), this.config.cleanupIntervalMs);
     this.cleanupTimer.unref();
@@ -88,6 +106,7 @@ export class SessionManager {
 
   /** Stops sessions idle for longer than IDLE_TIMEOUT_SECONDS; busy ones are spared. */
   async sweepIdle(now = Date.now()): Promise<number> {
+    for (const store of this.turnStores.values()) store.prune(now);
     const idle = [...this.sessions.entries()].filter(
       ([, session]) => !session.busy && now - session.lastActivityAt >= this.config.idleTimeoutMs,
     );
@@ -161,6 +180,7 @@ export class SessionManager {
     }
     const logger = this.logger.child({ user: key });
     let server: AppServerProcess;
+    let session: CodexSession | undefined;
     try {
       server = await AppServerProcess.start({
         command,
@@ -173,44 +193,47 @@ export class SessionManager {
         streamMaxRetries: this.config.streamMaxRetries,
         rpcTimeoutMs: this.config.rpcTimeoutMs,
         logger,
-        handleServerRequest: (request) => autoAnswer(request.method, logger),
+        // The session exists only once app-server is up; nothing asks for approval before a turn starts.
+        handleServerRequest: (request) => {
+          if (!session) throw new Error(`${request.method} arrived before the session was ready`);
+          return session.onServerRequest(request);
+        },
       });
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'codex app-server did not start');
       throw new BadGatewayError(`codex app-server did not start: ${(error as Error).message}`, 'codex-start-failed');
     }
-    const session = new CodexSession(userId, server, this.config, new UsageStore(codexHome), logger);
-    this.sessions.set(key, session);
+    const turns = this.turnStoreFor(key);
+    session = new CodexSession(
+      userId,
+      server,
+      { ...this.config, onTurnStarted: (run) => turns.add(run) },
+      new UsageStore(codexHome),
+      logger,
+    );
+    const started = session;
+    this.sessions.set(key, started);
     void server.exited.then((reason) => {
-      if (this.sessions.get(key) !== session) return;
+      if (this.sessions.get(key) !== started) return;
       this.sessions.delete(key);
       logger.warn({ reason }, 'codex app-server exited; the next request starts a new one');
     });
-    return session;
+    return started;
+  }
+
+  private turnStoreFor(key: string): TurnStore {
+    let store = this.turnStores.get(key);
+    if (!store) {
+      store = new TurnStore(this.config.turnRetentionMs, this.config.turnRetentionMax);
+      this.turnStores.set(key, store);
+    }
+    return store;
   }
 
   private async stopSession(key: string, session: CodexSession, why: string): Promise<void> {
     if (this.sessions.get(key) === session) this.sessions.delete(key);
     this.logger.info({ user: key, why }, 'stopping codex session');
     await session.stop();
-  }
-}
-
-/**
- * Codex asks the client before running commands or changing files when the approval policy says so.
- * Without a person to ask, the request is declined so that the turn goes on instead of hanging.
- */
-async function autoAnswer(method: string, logger: Logger): Promise<unknown> {
-  logger.info({ method }, 'codex asked for approval; declined');
-  switch (method) {
-    case 'item/commandExecution/requestApproval':
-    case 'item/fileChange/requestApproval':
-      return { decision: 'decline' };
-    case 'execCommandApproval':
-    case 'applyPatchApproval':
-      return { decision: { denied: { rejection: 'declined by codex-api-bridge' } } };
-    default:
-      throw new Error(`${method} is not supported by codex-api-bridge`);
   }
 }
 

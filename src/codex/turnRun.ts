@@ -1,7 +1,15 @@
 import type { components } from '../../generated/api';
-import type { BridgeEvent, Item, TurnError, TurnStatus, Usage } from './bridgeEvents';
+import type { Approval, ApprovalDecision, BridgeEvent, Item, TurnError, TurnStatus, Usage } from './bridgeEvents';
 
 type ChatResult = components['schemas']['ChatResult'];
+type TurnState = components['schemas']['TurnState'];
+
+export interface PendingApproval {
+  approval: Approval;
+  /** Codex's own id of the request, to match its `serverRequest/resolved`. */
+  codexRequestId: string | number;
+  settle(decision: ApprovalDecision, by: 'client' | 'timeout' | 'turn_ended'): void;
+}
 
 export interface SequencedEvent {
   /** 1-based position in the turn; the SSE `id:`. */
@@ -25,6 +33,11 @@ export class TurnRun {
   /** The thread's token total before this turn, to tell this turn's own usage. */
   usageBaseline: Usage | undefined;
   lastMessage: string | null = null;
+  finishedAt: number | undefined;
+  /** Approvals codex is waiting for, by request id. */
+  readonly approvals = new Map<string, PendingApproval>();
+  /** Commands still running, by item id: codex does not end them on interrupt, the bridge does. */
+  readonly runningCommands = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
   private resolveDone!: () => void;
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
@@ -63,6 +76,7 @@ export class TurnRun {
     }
     this.status = status;
     this.error = error;
+    this.finishedAt = Date.now();
     this.resolveDone();
     this.wake();
   }
@@ -97,6 +111,20 @@ export class TurnRun {
       items: this.items,
       usage: this.usage,
       error: this.error,
+    };
+  }
+
+  toState(): TurnState {
+    return {
+      thread_id: this.threadId,
+      turn_id: this.turnId,
+      status: this.status === 'running' ? 'running' : this.status,
+      message: this.lastMessage,
+      items: this.items,
+      usage: this.usage,
+      error: this.error,
+      pending_approvals: [...this.approvals.values()].map((pending) => pending.approval),
+      last_event_id: this.events.length,
     };
   }
 

@@ -28,6 +28,23 @@ export class UsageStore {
     }
   }
 
+  /** Sums every thread's total: the user's usage under this bridge. */
+  async totals(): Promise<{ usage: Usage; threads: number }> {
+    const usage: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
+    let files: string[] = [];
+    try {
+      files = (await fs.readdir(this.directory)).filter((file) => file.endsWith('.json'));
+    } catch {
+      return { usage, threads: 0 };
+    }
+    for (const file of files) {
+      const thread = await this.load(file.slice(0, -'.json'.length));
+      if (!thread) continue;
+      for (const key of Object.keys(usage) as Array<keyof Usage>) usage[key] += thread[key];
+    }
+    return { usage, threads: files.length };
+  }
+
   private fileFor(threadId: string): string {
     // Thread ids are validated by the HTTP layer; basename keeps a bad one from leaving the folder anyway.
     return path.join(this.directory, `${path.basename(threadId)}.json`);

@@ -48,6 +48,9 @@ export const envSchema = z
     CORS_ORIGINS: z.string().default('*'),
     MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
     TURN_TIMEOUT_SECONDS: z.coerce.number().positive().default(900),
+    APPROVAL_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
+    TURN_RETENTION_SECONDS: nonNegativeNumber.default(600),
+    TURN_RETENTION_MAX: positiveInt.default(100),
     RPC_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
     SSE_KEEPALIVE_SECONDS: z.coerce.number().positive().default(15),
     SHUTDOWN_GRACE_SECONDS: nonNegativeNumber.default(10),
@@ -121,6 +124,11 @@ export interface Config {
   corsOrigins: '*' | string[];
   maxBodyBytes: number;
   turnTimeoutMs: number;
+  /** An approval nobody answers is declined after this long, so no turn waits forever. */
+  approvalTimeoutMs: number;
+  /** Finished turns stay fetchable (status, events) this long, at most turnRetentionMax per user. */
+  turnRetentionMs: number;
+  turnRetentionMax: number;
   rpcTimeoutMs: number;
   sseKeepaliveMs: number;
   shutdownGraceMs: number;
@@ -167,6 +175,9 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     corsOrigins,
     maxBodyBytes: env.MAX_BODY_BYTES,
     turnTimeoutMs: env.TURN_TIMEOUT_SECONDS * 1000,
+    approvalTimeoutMs: env.APPROVAL_TIMEOUT_SECONDS * 1000,
+    turnRetentionMs: env.TURN_RETENTION_SECONDS * 1000,
+    turnRetentionMax: env.TURN_RETENTION_MAX,
     rpcTimeoutMs: env.RPC_TIMEOUT_SECONDS * 1000,
     sseKeepaliveMs: env.SSE_KEEPALIVE_SECONDS * 1000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,

@@ -5,6 +5,8 @@ export interface StreamOptions {
   keepaliveMs: number;
   /** Replays events after this sequence number first (Last-Event-ID). */
   afterSeq?: number;
+  /** Called when the client goes away before the turn ended (e.g. to interrupt it). */
+  onClientGone?: () => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
     }
   } finally {
     clearInterval(keepalive);
+    if (disconnected.signal.aborted && !run.finished) options.onClientGone?.();
     if (!disconnected.signal.aborted) {
       res.write('data: [DONE]\n\n');
       res.end();

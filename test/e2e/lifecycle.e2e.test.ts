@@ -5,7 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import request from 'supertest';
 import { FAKE_MODEL_NAME, startFakeModel, type FakeModel } from '../support/fakeModel';
-import { commandLineOf, descendantsOf } from '../support/processes';
+import { commandLineOf, descendantsOf } from '../../src/codex/processTree';
 import { processAlive, waitUntil } from '../support/wait';
 
 /* The bridge as an operator runs it (src/main.ts in its own process): signals and process hygiene. */

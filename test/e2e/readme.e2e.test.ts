@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FAKE_MODEL_NAME, startFakeModel, type FakeModel } from '../support/fakeModel';
-import { descendantsOf } from '../support/processes';
+import { descendantsOf } from '../../src/codex/processTree';
 import { processAlive, waitUntil } from '../support/wait';
 
 /*

@@ -5,7 +5,17 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -109,8 +119,9 @@ export function keycloakAvailability(): KeycloakAvailability {
 
 function checkAvailability(): KeycloakAvailability {
   const java = findJava();
-  if (!java)
+  if (!java) {
     return { available: false, reason: `no Java ${MIN_JAVA_MAJOR}+ found (set KEYCLOAK_JAVA_HOME or JAVA_HOME)` };
+  }
   if (!existsSync(kcScript()) && !commandWorks('mvn', ['-v'])) {
     return { available: false, reason: `Keycloak ${KEYCLOAK_VERSION} is not in ${CACHE_DIR} and mvn is missing` };
   }
@@ -196,7 +207,7 @@ export async function startKeycloak(): Promise<KeycloakHandle> {
   try {
     await waitUntilReady(child, `http://localhost:${managementPort}/health/ready`, logFile);
   } catch (error) {
-    await stop();
+    await stop(); // the log stays, for the error message's reader
     throw error;
   }
   return {
@@ -217,7 +228,7 @@ export async function startKeycloak(): Promise<KeycloakHandle> {
         ...clientFields(client),
         refresh_token: refreshToken,
       }).then(expectOk('logout')),
-    stop,
+    stop: () => stop().then(() => rmSync(logFile, { force: true })),
   };
 }
 
@@ -243,11 +254,21 @@ async function ensureDistribution(): Promise<string> {
 
 function installRealmFixtures(home: string): void {
   const importDir = path.join(home, 'data/import');
-  // Start from an empty folder so a realm removed from the fixtures is not imported from a stale copy.
-  rmSync(importDir, { recursive: true, force: true });
   mkdirSync(importDir, { recursive: true });
-  for (const file of readdirSync(FIXTURES_DIR).filter((name) => name.endsWith('.json'))) {
-    copyFileSync(path.join(FIXTURES_DIR, file), path.join(importDir, file));
+  const fixtures = readdirSync(FIXTURES_DIR).filter((name) => name.endsWith('.json'));
+  // Replaced atomically and only when changed: another test worker's Keycloak may be importing
+  // from this folder right now.
+  for (const file of fixtures) {
+    const content = readFileSync(path.join(FIXTURES_DIR, file));
+    const target = path.join(importDir, file);
+    if (existsSync(target) && readFileSync(target).equals(content)) continue;
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, content);
+    renameSync(temporary, target);
+  }
+  // A realm removed from the fixtures must not be imported from a stale copy.
+  for (const file of readdirSync(importDir).filter((name) => name.endsWith('.json') && !fixtures.includes(name))) {
+    rmSync(path.join(importDir, file), { force: true });
   }
 }
 
@@ -256,7 +277,7 @@ async function waitUntilReady(child: ChildProcess, healthUrl: string, logFile: s
   let exited = false;
   child.once('exit', () => (exited = true));
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`Keycloak exited during start-up:\n${logTail(logFile)}`);
+    if (exited) throw new Error(`Keycloak exited during start-up (log: ${logFile}):\n${logTail(logFile)}`);
     try {
       const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
       if (response.status === 200) return;
@@ -265,7 +286,7 @@ async function waitUntilReady(child: ChildProcess, healthUrl: string, logFile: s
     }
     await sleep(500);
   }
-  throw new Error(`Keycloak was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${logTail(logFile)}`);
+  throw new Error(`Keycloak was not ready within ${READY_TIMEOUT_MS / 1000} s (log: ${logFile}):\n${logTail(logFile)}`);
 }
 
 async function stopGroup(processGroup: number): Promise<void> {

@@ -2,7 +2,8 @@ import type { components } from '../../generated/api';
 import { TurnRun } from '../../src/codex/turnRun';
 import type { StartTurnRequest } from '../../src/codex/session';
 import type { ChatSession, SessionProvider } from '../../src/http/handlers/services';
-import { ThreadNotFoundError, TurnInProgressError } from '../../src/http/errors';
+import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../../src/http/errors';
+import type { Usage } from '../../src/codex/bridgeEvents';
 
 type ThreadSummary = components['schemas']['ThreadSummary'];
 
@@ -44,9 +45,22 @@ export class SessionDouble implements ChatSession {
     this.prompts.push(request.prompt);
     const run = new TurnRun(threadId, `turn-${++this.counter}`, created, request.rawEvents ?? false);
     this.running.set(threadId, run);
+    this.allTurns.push(run);
     void run.done.then(() => this.running.delete(run.threadId));
     run.emit({ type: 'turn.started', thread_created: created });
     setImmediate(() => this.script(run));
+    return run;
+  }
+
+  readonly allTurns: TurnRun[] = [];
+
+  async interrupt(threadId: string): Promise<TurnRun> {
+    const run = this.running.get(threadId);
+    if (!run) {
+      if (!this.threads.has(threadId)) throw new ThreadNotFoundError(threadId);
+      throw new ConflictError(`thread '${threadId}' has no running turn`, 'no-turn-running');
+    }
+    run.finish('interrupted', null, 'turn.completed');
     return run;
   }
 
@@ -89,6 +103,16 @@ export class SessionProviderDouble implements SessionProvider {
       this.sessions.set(userId, session);
     }
     return session;
+  }
+
+  findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined {
+    const session = this.sessions.get(userId);
+    if (turnId === undefined) return session?.running.get(threadId);
+    return session?.allTurns.find((run) => run.turnId === turnId && run.threadId === threadId);
+  }
+
+  async usageOf(): Promise<{ usage: Usage; threads: number }> {
+    return { usage: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 }, threads: 0 };
   }
 
   async acquire(userId: string): Promise<{ session: ChatSession; release: () => void }> {

@@ -1,4 +1,6 @@
 import { DEFAULT_USER } from '../../codex/sessionManager';
+import type { TurnRun } from '../../codex/turnRun';
+import { NotFoundError, ValidationError } from '../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Handlers } from '../operations';
 import { streamTurn } from '../sse';
@@ -18,6 +20,17 @@ async function withSession<T>(
   } finally {
     release();
   }
+}
+
+function turnLinks(run: TurnRun): { turn: string; events: string; interrupt: string } {
+  const thread = `/threads/${encodeURIComponent(run.threadId)}`;
+  return { turn: `${thread}/turns/${run.turnId}`, events: `${thread}/turns/${run.turnId}/events`, interrupt: `${thread}/interrupt` };
+}
+
+function findTurnOrThrow(services: Services, user: AuthenticatedUser | undefined, threadId: string, turnId: string): TurnRun {
+  const run = services.sessions.findTurn(userOf(user), threadId, turnId);
+  if (!run) throw new NotFoundError(`no turn '${turnId}' on thread '${threadId}' for this user (finished turns are kept for a while only)`, 'turn-not-found');
+  return run;
 }
 
 export function createHandlers(services: Services): Handlers {
@@ -65,9 +78,16 @@ export function createHandlers(services: Services): Handlers {
           prompt,
           model: body.model,
           rawEvents: body.raw_events ?? false,
+          approvalPolicy: body.approval_policy,
         });
+        if (body.background) {
+          return { status: 202, body: { thread_id: run.threadId, turn_id: run.turnId, status: 'running', links: turnLinks(run) } };
+        }
         if (body.stream ?? true) {
-          await streamTurn(res, run, { keepaliveMs: services.config.sseKeepaliveMs });
+          await streamTurn(res, run, {
+            keepaliveMs: services.config.sseKeepaliveMs,
+            onClientGone: body.on_disconnect === 'interrupt' ? () => void session.interrupt(run.threadId).catch(() => undefined) : undefined,
+          });
           return 'streamed';
         }
         await run.done;
@@ -92,6 +112,44 @@ export function createHandlers(services: Services): Handlers {
         status: 200,
         body: await session.rename(params.thread_id, body.name.trim()),
       })),
+
+    getTurn: async ({ params, user }) => ({
+      status: 200,
+      body: findTurnOrThrow(services, user, params.thread_id, params.turn_id).toState(),
+    }),
+
+    streamTurnEvents: async ({ params, query, req, res, user }) => {
+      const run = findTurnOrThrow(services, user, params.thread_id, params.turn_id);
+      const lastEventId = req.get('last-event-id');
+      const afterSeq = lastEventId !== undefined ? Number(lastEventId) : (query.after ?? 0);
+      await streamTurn(res, run, { keepaliveMs: services.config.sseKeepaliveMs, afterSeq });
+      return 'streamed';
+    },
+
+    interruptThread: async ({ params, user }) =>
+      withSession(services, user, async (session) => ({
+        status: 200,
+        body: (await session.interrupt(params.thread_id)).toState(),
+      })),
+
+    listApprovals: async ({ params, user }) => {
+      const run = services.sessions.findTurn(userOf(user), params.thread_id);
+      return { status: 200, body: { approvals: run?.toState().pending_approvals ?? [] } };
+    },
+
+    resolveApproval: async ({ params, body, user }) => {
+      const pending = services.sessions.findTurn(userOf(user), params.thread_id)?.approvals.get(params.request_id);
+      if (!pending) throw new NotFoundError(`no pending approval '${params.request_id}' on thread '${params.thread_id}'`, 'approval-not-found');
+      if (!pending.approval.available_decisions.includes(body.decision)) {
+        throw new ValidationError(`codex does not offer '${body.decision}' for this request`, [
+          { field: '/body/decision', message: `must be one of ${pending.approval.available_decisions.join(', ')}` },
+        ]);
+      }
+      pending.settle(body.decision, 'client');
+      return { status: 200, body: { request_id: params.request_id, decision: body.decision } };
+    },
+
+    getUsage: async ({ user }) => ({ status: 200, body: await services.sessions.usageOf(userOf(user)) }),
 
     archiveThread: async ({ params, user }) =>
       withSession(services, user, async (session) => {

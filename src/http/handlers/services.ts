@@ -1,13 +1,21 @@
 import type { CodexBinaryInfo } from '../../codex/binary';
+import type { Usage } from '../../codex/bridgeEvents';
 import type { CodexSession } from '../../codex/session';
+import type { TurnRun } from '../../codex/turnRun';
 import type { Config } from '../../config/env';
 import type { LoadedSpec } from '../spec';
 
 /** What the handlers use of a session: CodexSession, or a test double of it. */
-export type ChatSession = Pick<CodexSession, 'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive'>;
+export type ChatSession = Pick<
+  CodexSession,
+  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt'
+>;
 
 export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
+  /** A turn of the user: with `turnId`, running or recently finished; without, the thread's running one. */
+  findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined;
+  usageOf(userId: string): Promise<{ usage: Usage; threads: number }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
 }

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 
+/* Linux /proc helpers: used to end the commands of an interrupted turn, which codex leaves running. */
+
 /** Every live descendant of `pid` (children, grandchildren...), read from /proc. */
 export function descendantsOf(pid: number): number[] {
   const parents = new Map<number, number[]>();
@@ -33,5 +35,16 @@ export function commandLineOf(pid: number): string {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
   } catch {
     return '';
+  }
+}
+
+/** Sends SIGKILL to a process and everything below it; children first is not needed with SIGKILL. */
+export function killTree(pid: number): void {
+  for (const target of [pid, ...descendantsOf(pid)]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 }
