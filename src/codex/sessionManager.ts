@@ -180,7 +180,8 @@ export class SessionManager {
     }
     const logger = this.logger.child({ user: key });
     let server: AppServerProcess;
-    let session: CodexSession | undefined;
+    // Filled in once app-server is up; nothing asks for approval before a turn starts.
+    const ready: { session?: CodexSession } = {};
     try {
       server = await AppServerProcess.start({
         command,
@@ -193,10 +194,9 @@ export class SessionManager {
         streamMaxRetries: this.config.streamMaxRetries,
         rpcTimeoutMs: this.config.rpcTimeoutMs,
         logger,
-        // The session exists only once app-server is up; nothing asks for approval before a turn starts.
         handleServerRequest: (request) => {
-          if (!session) throw new Error(`${request.method} arrived before the session was ready`);
-          return session.onServerRequest(request);
+          if (!ready.session) throw new Error(`${request.method} arrived before the session was ready`);
+          return ready.session.onServerRequest(request);
         },
       });
     } catch (error) {
@@ -204,14 +204,14 @@ export class SessionManager {
       throw new BadGatewayError(`codex app-server did not start: ${(error as Error).message}`, 'codex-start-failed');
     }
     const turns = this.turnStoreFor(key);
-    session = new CodexSession(
+    const started = new CodexSession(
       userId,
       server,
       { ...this.config, onTurnStarted: (run) => turns.add(run) },
       new UsageStore(codexHome),
       logger,
     );
-    const started = session;
+    ready.session = started;
     this.sessions.set(key, started);
     void server.exited.then((reason) => {
       if (this.sessions.get(key) !== started) return;

@@ -31,12 +31,10 @@ export class UsageStore {
   /** Sums every thread's total: the user's usage under this bridge. */
   async totals(): Promise<{ usage: Usage; threads: number }> {
     const usage: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
-    let files: string[] = [];
-    try {
-      files = (await fs.readdir(this.directory)).filter((file) => file.endsWith('.json'));
-    } catch {
-      return { usage, threads: 0 };
-    }
+    const files = await fs
+      .readdir(this.directory)
+      .then((names) => names.filter((name) => name.endsWith('.json')))
+      .catch(() => []);
     for (const file of files) {
       const thread = await this.load(file.slice(0, -'.json'.length));
       if (!thread) continue;

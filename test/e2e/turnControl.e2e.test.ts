@@ -167,9 +167,9 @@ describe('approvals', () => {
     const types = events.map((event) => event.type);
     expect(types.indexOf('approval.requested')).toBeLessThan(types.indexOf('approval.resolved'));
     expect(events.find((event) => event.type === 'approval.resolved')).toMatchObject({ decision: 'accept', resolved_by: 'client' });
-    const completed = events.find((event) => event.type === 'tool.completed') as { item: { status: string; output: string } };
-    expect(completed.item.status).toBe('completed');
-    expect(completed.item.output).toContain('made-it');
+    const completed = events.find((event) => event.type === 'tool.completed')?.item as { status: string; output: string };
+    expect(completed.status).toBe('completed');
+    expect(completed.output).toContain('made-it');
     // The same id cannot be answered twice.
     expect((await api().post(`/threads/${turn.thread_id}/approvals/${approval.request_id}`).send({ decision: 'accept' })).status).toBe(404);
   });
