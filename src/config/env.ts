@@ -53,6 +53,7 @@ export const envSchema = z
     TURN_RETENTION_MAX: positiveInt.default(100),
     RPC_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
     SSE_KEEPALIVE_SECONDS: z.coerce.number().positive().default(15),
+    MAX_STREAMS_PER_USER: positiveInt.default(20),
     SHUTDOWN_GRACE_SECONDS: nonNegativeNumber.default(10),
     SECURITY_METHOD: z
       .string()
@@ -131,6 +132,8 @@ export interface Config {
   turnRetentionMax: number;
   rpcTimeoutMs: number;
   sseKeepaliveMs: number;
+  /** Open SSE streams one user may hold at once; more get 429. */
+  maxStreamsPerUser: number;
   shutdownGraceMs: number;
   securityMethod: 'none' | 'keycloak';
   keycloak: KeycloakConfig | undefined;
@@ -180,6 +183,7 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     turnRetentionMax: env.TURN_RETENTION_MAX,
     rpcTimeoutMs: env.RPC_TIMEOUT_SECONDS * 1000,
     sseKeepaliveMs: env.SSE_KEEPALIVE_SECONDS * 1000,
+    maxStreamsPerUser: env.MAX_STREAMS_PER_USER,
     shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
     securityMethod: env.SECURITY_METHOD,
     keycloak: env.SECURITY_METHOD === 'keycloak' ? keycloakConfig(env) : undefined,

@@ -7,6 +7,7 @@ import { CodexExitedError } from '../../src/codex/errors';
 import { bridgeEventSchema } from '../../src/codex/bridgeEvents';
 import { loadSpec } from '../../src/http/spec';
 import { appWithDoubles } from '../support/app';
+import { SessionDouble } from '../support/sessionDouble';
 import { jsonEvents, parseSse } from '../support/bridge';
 
 /*
@@ -180,6 +181,30 @@ describe('POST /chat', () => {
     const { app } = appWithDoubles();
     const res = await request(app).post('/chat').set('Content-Type', 'text/plain').send('hello');
     expectProblem(res, 415, 'unsupported-media-type');
+  });
+
+  it('429 with Retry-After past MAX_STREAMS_PER_USER open streams; the slot frees when a stream ends', async () => {
+    const { app, sessions } = appWithDoubles({ MAX_STREAMS_PER_USER: '1' });
+    const session = sessions.sessionOf('default');
+    session.script = () => undefined;
+    const server = app.listen(0);
+    try {
+      const address = server.address() as { port: number };
+      const open = request(`http://127.0.0.1:${address.port}`).post('/chat').send({ messages: [{ content: 'x' }] }).then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const refused = await request(app).post('/chat').send({ messages: [{ content: 'y' }] });
+      expectProblem(refused, 429, 'too-many-requests');
+      expect(refused.headers['retry-after']).toBe('2');
+      expect(session.prompts).toEqual(['x']);
+      // A non-streaming request is not a stream.
+      session.script = new SessionDouble().script;
+      await request(app).post('/chat').send({ messages: [{ content: 'z' }], stream: false }).expect(200);
+      for (const run of session.running.values()) run.finish('completed', null, 'turn.completed');
+      await open;
+      await request(app).post('/chat').send({ messages: [{ content: 'w' }] }).expect(200);
+    } finally {
+      server.close();
+    }
   });
 
   it('503 with Retry-After when no session can be had', async () => {

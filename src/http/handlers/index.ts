@@ -3,7 +3,8 @@ import type { TurnRun } from '../../codex/turnRun';
 import { NotFoundError, ValidationError } from '../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Handlers } from '../operations';
-import { streamTurn } from '../sse';
+import { streamTurn, type StreamOptions } from '../sse';
+import { StreamLimiter } from '../streamLimiter';
 import type { Services } from './services';
 
 const userOf = (user: AuthenticatedUser | undefined): string => user?.id ?? DEFAULT_USER;
@@ -24,16 +25,36 @@ async function withSession<T>(
 
 function turnLinks(run: TurnRun): { turn: string; events: string; interrupt: string } {
   const thread = `/threads/${encodeURIComponent(run.threadId)}`;
-  return { turn: `${thread}/turns/${run.turnId}`, events: `${thread}/turns/${run.turnId}/events`, interrupt: `${thread}/interrupt` };
+  return {
+    turn: `${thread}/turns/${run.turnId}`,
+    events: `${thread}/turns/${run.turnId}/events`,
+    interrupt: `${thread}/interrupt`,
+  };
 }
 
-function findTurnOrThrow(services: Services, user: AuthenticatedUser | undefined, threadId: string, turnId: string): TurnRun {
+function findTurnOrThrow(
+  services: Services,
+  user: AuthenticatedUser | undefined,
+  threadId: string,
+  turnId: string,
+): TurnRun {
   const run = services.sessions.findTurn(userOf(user), threadId, turnId);
-  if (!run) throw new NotFoundError(`no turn '${turnId}' on thread '${threadId}' for this user (finished turns are kept for a while only)`, 'turn-not-found');
+  if (!run)
+    throw new NotFoundError(
+      `no turn '${turnId}' on thread '${threadId}' for this user (finished turns are kept for a while only)`,
+      'turn-not-found',
+    );
   return run;
 }
 
 export function createHandlers(services: Services): Handlers {
+  /** Every SSE answer holds one of the user's stream slots, taken before any work starts. */
+  const streams = new StreamLimiter(services.config.maxStreamsPerUser);
+  const streamOptions = (options: Omit<StreamOptions, 'keepaliveMs'>): StreamOptions => ({
+    keepaliveMs: services.config.sseKeepaliveMs,
+    ...options,
+  });
+
   return {
     getServiceInfo: async () => ({
       status: 200,
@@ -72,27 +93,46 @@ export function createHandlers(services: Services): Handlers {
 
     chat: async ({ body, user, res }) => {
       const prompt = body.messages.map((message) => message.content.trim()).join('\n\n');
-      return withSession(services, user, async (session) => {
-        const run = await session.startTurn({
-          threadId: body.thread_id,
-          prompt,
-          model: body.model,
-          rawEvents: body.raw_events ?? false,
-          approvalPolicy: body.approval_policy,
-        });
-        if (body.background) {
-          return { status: 202, body: { thread_id: run.threadId, turn_id: run.turnId, status: 'running', links: turnLinks(run) } };
-        }
-        if (body.stream ?? true) {
-          await streamTurn(res, run, {
-            keepaliveMs: services.config.sseKeepaliveMs,
-            onClientGone: body.on_disconnect === 'interrupt' ? () => void session.interrupt(run.threadId).catch(() => undefined) : undefined,
+      const streaming = (body.stream ?? true) && !body.background;
+      const releaseStream = streaming ? streams.acquire(userOf(user)) : () => undefined;
+      try {
+        return await withSession(services, user, async (session) => {
+          const run = await session.startTurn({
+            threadId: body.thread_id,
+            prompt,
+            model: body.model,
+            rawEvents: body.raw_events ?? false,
+            approvalPolicy: body.approval_policy,
           });
-          return 'streamed';
-        }
-        await run.done;
-        return { status: 200, body: run.toResult(), headers: { 'X-Thread-Id': run.threadId, 'X-Turn-Id': run.turnId } };
-      });
+          if (body.background) {
+            return {
+              status: 202,
+              body: { thread_id: run.threadId, turn_id: run.turnId, status: 'running', links: turnLinks(run) },
+            };
+          }
+          if (streaming) {
+            const interruptOnLeave = body.on_disconnect === 'interrupt';
+            await streamTurn(
+              res,
+              run,
+              streamOptions({
+                onClientGone: interruptOnLeave
+                  ? () => void session.interrupt(run.threadId).catch(() => undefined)
+                  : undefined,
+              }),
+            );
+            return 'streamed';
+          }
+          await run.done;
+          return {
+            status: 200,
+            body: run.toResult(),
+            headers: { 'X-Thread-Id': run.threadId, 'X-Turn-Id': run.turnId },
+          };
+        });
+      } finally {
+        releaseStream();
+      }
     },
 
     listThreads: async ({ query, user }) =>
@@ -122,7 +162,12 @@ export function createHandlers(services: Services): Handlers {
       const run = findTurnOrThrow(services, user, params.thread_id, params.turn_id);
       const lastEventId = req.get('last-event-id');
       const afterSeq = lastEventId !== undefined ? Number(lastEventId) : (query.after ?? 0);
-      await streamTurn(res, run, { keepaliveMs: services.config.sseKeepaliveMs, afterSeq });
+      const release = streams.acquire(userOf(user));
+      try {
+        await streamTurn(res, run, streamOptions({ afterSeq }));
+      } finally {
+        release();
+      }
       return 'streamed';
     },
 
@@ -139,7 +184,11 @@ export function createHandlers(services: Services): Handlers {
 
     resolveApproval: async ({ params, body, user }) => {
       const pending = services.sessions.findTurn(userOf(user), params.thread_id)?.approvals.get(params.request_id);
-      if (!pending) throw new NotFoundError(`no pending approval '${params.request_id}' on thread '${params.thread_id}'`, 'approval-not-found');
+      if (!pending)
+        throw new NotFoundError(
+          `no pending approval '${params.request_id}' on thread '${params.thread_id}'`,
+          'approval-not-found',
+        );
       if (!pending.approval.available_decisions.includes(body.decision)) {
         throw new ValidationError(`codex does not offer '${body.decision}' for this request`, [
           { field: '/body/decision', message: `must be one of ${pending.approval.available_decisions.join(', ')}` },

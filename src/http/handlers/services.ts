@@ -21,7 +21,7 @@ export interface SessionProvider {
 }
 
 export interface Services {
-  config: Pick<Config, 'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model'>;
+  config: Pick<Config, 'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser'>;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
   sessions: SessionProvider;
   spec: LoadedSpec;
