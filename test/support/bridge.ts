@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config/env';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { startBridge, type RunningBridge } from '../../src/server';
 import { FAKE_MODEL_NAME, startFakeModel, type FakeModel } from './fakeModel';
 
@@ -19,7 +19,10 @@ export interface TestBridge extends RunningBridge {
  * The real bridge (real codex app-server, response validation on) against the scripted fake model,
  * in temporary folders, listening on a random loopback port.
  */
-export async function startTestBridge(env: Record<string, string> = {}, reuse?: { fake?: FakeModel; dataDir?: string }): Promise<TestBridge> {
+export async function startTestBridge(
+  env: Record<string, string> = {},
+  reuse?: { fake?: FakeModel; dataDir?: string; logger?: Logger },
+): Promise<TestBridge> {
   const fake = reuse?.fake ?? (await startFakeModel());
   const dataDir = reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-data-'));
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-work-'));
@@ -36,7 +39,7 @@ export async function startTestBridge(env: Record<string, string> = {}, reuse?: 
     SHUTDOWN_GRACE_SECONDS: '2',
     ...env,
   });
-  const bridge = await startBridge(config, silentLogger, { validateResponses: true });
+  const bridge = await startBridge(config, reuse?.logger ?? silentLogger, { validateResponses: true });
   return {
     ...bridge,
     fake,
