@@ -11,7 +11,7 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 export function extractBearerToken(authorization: string | undefined): string {
   const header = authorization?.trim();
   if (!header) {
-    throw missingCredentials('A bearer token is required (Authorization: Bearer <token>)');
+    throw new UnauthorizedError('A bearer token is required (Authorization: Bearer <token>)', null);
   }
   const match = /^Bearer(?:\s+(.*))?$/i.exec(header);
   if (!match) {
@@ -25,13 +25,4 @@ export function extractBearerToken(authorization: string | undefined): string {
     throw new UnauthorizedError('The bearer token is malformed', 'invalid_token');
   }
   return token;
-}
-
-function missingCredentials(detail: string): UnauthorizedError {
-  const error = new UnauthorizedError(detail);
-  // UnauthorizedError turns an explicit `undefined` bearerError into its default 'invalid_token', so
-  // the bare RFC 6750 §3 challenge (scheme and realm, no error code) is cut out of its header here.
-  const challenge = error.headers['WWW-Authenticate'];
-  if (challenge) error.headers['WWW-Authenticate'] = challenge.split(',')[0] ?? challenge;
-  return error;
 }

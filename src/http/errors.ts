@@ -47,7 +47,8 @@ export class ValidationError extends ApiError {
 }
 
 export class UnauthorizedError extends ApiError {
-  constructor(detail: string, bearerError: 'invalid_request' | 'invalid_token' | undefined = 'invalid_token') {
+  /** `bearerError: null` is for a request that sent no credentials at all. */
+  constructor(detail: string, bearerError: 'invalid_request' | 'invalid_token' | null = 'invalid_token') {
     super(401, 'unauthorized', 'Authentication required', detail);
     // RFC 6750 §3: a request without credentials gets a bare challenge, a bad token names the error.
     this.headers['WWW-Authenticate'] = bearerError
