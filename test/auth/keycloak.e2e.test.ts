@@ -2,7 +2,10 @@ import request from 'supertest';
 import { createAuthenticator, type AuthenticatedUser, type Authenticator, type AuthRequest } from '../../src/auth';
 import { parseConfig } from '../../src/config/env';
 import { ApiError, ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../../src/http/errors';
+import fs from 'node:fs';
+import path from 'node:path';
 import { appWithDoubles } from '../support/app';
+import { startTestBridge } from '../support/bridge';
 import {
   CLIENTS,
   describeWithKeycloak,
@@ -211,6 +214,40 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
       const { app } = appWithDoubles(keycloakEnv());
       const res = await request(app).get('/status').expect(200);
       expect(res.body).toMatchObject({ security_method: 'keycloak' });
+    });
+  });
+
+  describe('through the real bridge and codex', () => {
+    it("gives each token's user their own session, threads and CODEX_HOME, and keeps the others out", async () => {
+      const bridge = await startTestBridge(keycloakEnv({ ALLOW_USER_ID_OVERRIDE: 'true' }));
+      try {
+        const alice = `Bearer ${(await keycloak.passwordToken(USERS.alice)).accessToken}`;
+        const bob = `Bearer ${(await keycloak.passwordToken(USERS.bob)).accessToken}`;
+        const aliceSub = jwtSubject(alice.slice('Bearer '.length)) as string;
+
+        expect((await request(bridge.url).post('/chat').send({ messages: [{ content: 'no token' }] })).status).toBe(401);
+        const chat = await request(bridge.url)
+          .post('/chat')
+          .set('Authorization', alice)
+          .set('X-User-Id', 'bob') // ignored: the token's subject wins
+          .send({ messages: [{ content: 'alice here' }], stream: false })
+          .expect(200);
+        expect(chat.body.status).toBe('completed');
+        const threadId = chat.body.thread_id as string;
+
+        const aliceThreads = await request(bridge.url).get('/threads').set('Authorization', alice).expect(200);
+        expect(aliceThreads.body.threads.map((thread: { thread_id: string }) => thread.thread_id)).toEqual([threadId]);
+        const bobThreads = await request(bridge.url).get('/threads').set('Authorization', bob).expect(200);
+        expect(bobThreads.body.threads).toEqual([]);
+        expect((await request(bridge.url).get('/history').set('Authorization', bob).query({ thread_id: threadId })).status).toBe(404);
+        expect(
+          (await request(bridge.url).post('/chat').set('Authorization', bob).send({ thread_id: threadId, messages: [{ content: 'x' }] })).status,
+        ).toBe(404);
+
+        expect(fs.existsSync(path.join(bridge.dataDir, 'users', aliceSub, 'sessions'))).toBe(true);
+      } finally {
+        await bridge.stop();
+      }
     });
   });
 

@@ -283,6 +283,29 @@ describe('routing problems', () => {
   });
 });
 
+describe('CORS', () => {
+  it('allows any origin by default, and answers preflights before validation', async () => {
+    const { app } = appWithDoubles();
+    const preflight = await request(app)
+      .options('/chat')
+      .set('Origin', 'https://app.example')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type,authorization');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    const res = await request(app).get('/status').set('Origin', 'https://app.example').expect(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('allows only the configured origins', async () => {
+    const { app } = appWithDoubles({ CORS_ORIGINS: 'https://app.example' });
+    const allowed = await request(app).get('/status').set('Origin', 'https://app.example');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example');
+    const other = await request(app).get('/status').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
 describe('user selection without authentication', () => {
   it('ignores user_id and X-User-Id unless ALLOW_USER_ID_OVERRIDE', async () => {
     const { app, sessions } = appWithDoubles();
