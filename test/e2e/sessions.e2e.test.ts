@@ -130,6 +130,34 @@ describe('sessions', () => {
   });
 });
 
+describe('codex binary', () => {
+  it('without a codex binary, /status says unavailable and chat answers 503 naming the problem', async () => {
+    await withBridge({ CODEX_BINARY_PATH: '/nonexistent/codex' }, async (bridge) => {
+      const status = await request(bridge.url).get('/status').expect(200);
+      expect(status.body).toMatchObject({ status: 'unavailable', codex_available: false, codex_version: null });
+      const chat = await request(bridge.url).post('/chat').send({ messages: [{ content: 'x' }] });
+      expect(chat.status).toBe(503);
+      expect(chat.body).toMatchObject({ type: 'urn:codex-api-bridge:problem:codex-unavailable', detail: expect.stringContaining('CODEX_BINARY_PATH') });
+      expect(chat.headers['retry-after']).toBeDefined();
+    });
+  });
+
+  it('uses an explicit CODEX_HOME for the default user, and BASE_DATA_DIR for everyone else', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-codex-home-'));
+    try {
+      await withBridge({ CODEX_HOME: home }, async (bridge) => {
+        await request(bridge.url).post('/chat').send({ messages: [{ content: 'x' }], stream: false }).expect(200);
+        expect(fs.existsSync(path.join(home, 'sessions'))).toBe(true);
+        expect(fs.existsSync(path.join(bridge.dataDir, 'users', 'default'))).toBe(false);
+        await request(bridge.url).get('/threads').set('X-User-Id', 'other').expect(200);
+        expect(fs.existsSync(path.join(bridge.dataDir, 'users', 'other'))).toBe(true);
+      });
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('faults', () => {
   it('codex killed with -9 mid-turn: the stream ends with an error, the next request works on the same thread', async () => {
     await withBridge({}, async (bridge) => {

@@ -94,6 +94,16 @@ describe('POST /chat', () => {
     expect(res.headers['x-thread-id']).toBe('thread-1');
   });
 
+  it('sends a keepalive comment while a turn is quiet', async () => {
+    const { app, sessions } = appWithDoubles({ SSE_KEEPALIVE_SECONDS: '0.1' });
+    sessions.sessionOf('default').script = (run) => {
+      setTimeout(() => run.finish('completed', null, 'turn.completed'), 350);
+    };
+    const res = await request(app).post('/chat').send({ messages: [{ content: 'ping' }] }).expect(200);
+    expect(res.text).toContain(': keepalive\n\n');
+    expect(parseSse(res.text).at(-1)?.data).toBe('[DONE]');
+  });
+
   it('joins message contents into one prompt', async () => {
     const { app, sessions } = appWithDoubles();
     await request(app)
