@@ -28,7 +28,9 @@ const tomlString = (value: string): string => JSON.stringify(value);
  * Codex ignores OPENAI_BASE_URL, and its built-in provider spends seconds retrying WebSockets against
  * a plain HTTP endpoint, so a custom provider is declared that still sends the logged-in key.
  */
-export function providerArgs(options: Pick<AppServerOptions, 'baseUrl' | 'model' | 'requestMaxRetries' | 'streamMaxRetries'>): string[] {
+export function providerArgs(
+  options: Pick<AppServerOptions, 'baseUrl' | 'model' | 'requestMaxRetries' | 'streamMaxRetries'>,
+): string[] {
   const args: string[] = [];
   if (options.model) args.push('-c', `model=${tomlString(options.model)}`);
   if (options.baseUrl) {
@@ -88,8 +90,16 @@ export class AppServerProcess {
       { cwd: options.workingDir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
     );
     const logger = options.logger.child({ codexPid: child.pid });
-    readline.createInterface({ input: child.stderr }).on('line', (line) => logger.debug({ stderr: line }, 'codex stderr'));
-    const connection = new JsonRpcConnection(child.stdin, child.stdout, options.handleServerRequest, logger, options.rpcTimeoutMs);
+    readline
+      .createInterface({ input: child.stderr })
+      .on('line', (line) => logger.debug({ stderr: line }, 'codex stderr'));
+    const connection = new JsonRpcConnection(
+      child.stdin,
+      child.stdout,
+      options.handleServerRequest,
+      logger,
+      options.rpcTimeoutMs,
+    );
     const server = new AppServerProcess(child, connection, logger);
     try {
       await connection.request('initialize', {

@@ -40,7 +40,9 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
  */
 function offeredDecisions(available: unknown): ApprovalDecision[] {
   if (!Array.isArray(available)) return ALL_DECISIONS;
-  const byCodexName = new Map(Object.entries(CODEX_DECISION).map(([ours, theirs]) => [theirs, ours as ApprovalDecision]));
+  const byCodexName = new Map(
+    Object.entries(CODEX_DECISION).map(([ours, theirs]) => [theirs, ours as ApprovalDecision]),
+  );
   const offered = new Set<ApprovalDecision>(['decline']);
   for (const entry of available) {
     const decision = typeof entry === 'string' ? byCodexName.get(entry) : undefined;

@@ -21,7 +21,10 @@ export const usageSchema = z
 export const turnErrorSchema = z
   .object({
     message: z.string(),
-    code: z.string().nullable().meta({ description: "Codex's error kind, e.g. `unauthorized`, `internalServerError`." }),
+    code: z
+      .string()
+      .nullable()
+      .meta({ description: "Codex's error kind, e.g. `unauthorized`, `internalServerError`." }),
   })
   .meta({ id: 'TurnError', description: 'Why a turn failed or was interrupted.' });
 
@@ -31,11 +34,17 @@ export const userMessageItemSchema = z
 
 export const assistantMessageItemSchema = z
   .object({ type: z.literal('assistant_message'), id, text: z.string() })
-  .meta({ id: 'AssistantMessageItem', description: "A complete assistant message (its final text, not the deltas' sum)." });
+  .meta({
+    id: 'AssistantMessageItem',
+    description: "A complete assistant message (its final text, not the deltas' sum).",
+  });
 
 export const reasoningItemSchema = z
   .object({ type: z.literal('reasoning'), id, summary: z.array(z.string()), content: z.array(z.string()) })
-  .meta({ id: 'ReasoningItem', description: "The model's reasoning summary and, where the model shares it, its text." });
+  .meta({
+    id: 'ReasoningItem',
+    description: "The model's reasoning summary and, where the model shares it, its text.",
+  });
 
 export const commandExecutionItemSchema = z
   .object({
@@ -78,7 +87,10 @@ export const webSearchItemSchema = z
 
 export const otherItemSchema = z
   .object({ type: z.literal('other'), id, codex_type: z.string() })
-  .meta({ id: 'OtherItem', description: "An item kind the bridge does not normalize; `codex_type` names codex's kind." });
+  .meta({
+    id: 'OtherItem',
+    description: "An item kind the bridge does not normalize; `codex_type` names codex's kind.",
+  });
 
 export const toolItemSchema = z
   .discriminatedUnion('type', [
@@ -103,13 +115,11 @@ export const itemSchema = z
   ])
   .meta({ id: 'Item', description: 'One normalized item of a turn.' });
 
-export const approvalDecisionSchema = z
-  .enum(['accept', 'accept_for_session', 'decline', 'cancel'])
-  .meta({
-    id: 'ApprovalDecision',
-    description:
-      '`accept` runs it once, `accept_for_session` also allows the like for the rest of the session, `decline` refuses and the turn goes on, `cancel` refuses and ends the turn.',
-  });
+export const approvalDecisionSchema = z.enum(['accept', 'accept_for_session', 'decline', 'cancel']).meta({
+  id: 'ApprovalDecision',
+  description:
+    '`accept` runs it once, `accept_for_session` also allows the like for the rest of the session, `decline` refuses and the turn goes on, `cancel` refuses and ends the turn.',
+});
 
 export const approvalSchema = z
   .object({
@@ -143,7 +153,10 @@ export const messageDeltaEventSchema = z
 
 export const messageCompletedEventSchema = z
   .object({ type: z.literal('message.completed'), ...turnRef, item: assistantMessageItemSchema })
-  .meta({ id: 'MessageCompletedEvent', description: 'An assistant message is complete; `item.text` is its final text.' });
+  .meta({
+    id: 'MessageCompletedEvent',
+    description: 'An assistant message is complete; `item.text` is its final text.',
+  });
 
 export const reasoningDeltaEventSchema = z
   .object({ type: z.literal('reasoning.delta'), ...turnRef, item_id: id, delta: z.string() })
@@ -155,7 +168,10 @@ export const reasoningCompletedEventSchema = z
 
 export const toolStartedEventSchema = z
   .object({ type: z.literal('tool.started'), ...turnRef, item: toolItemSchema })
-  .meta({ id: 'ToolStartedEvent', description: 'The agent started a command, file change, MCP tool call or web search.' });
+  .meta({
+    id: 'ToolStartedEvent',
+    description: 'The agent started a command, file change, MCP tool call or web search.',
+  });
 
 export const toolOutputDeltaEventSchema = z
   .object({ type: z.literal('tool.output.delta'), ...turnRef, item_id: id, delta: z.string() })
@@ -235,7 +251,10 @@ export const bridgeEventSchema = z
     errorEventSchema,
     codexEventSchema,
   ])
-  .meta({ id: 'ChatEvent', description: 'The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name.' });
+  .meta({
+    id: 'ChatEvent',
+    description: 'The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name.',
+  });
 
 export type Usage = z.infer<typeof usageSchema>;
 export type TurnError = z.infer<typeof turnErrorSchema>;

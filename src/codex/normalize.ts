@@ -9,7 +9,9 @@ const str = (value: unknown, fallback = ''): string => (typeof value === 'string
 const nullableStr = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const nullableInt = (value: unknown): number | null => (typeof value === 'number' ? Math.round(value) : null);
 const snakeCase = (value: unknown): string =>
-  str(value, 'unknown').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  str(value, 'unknown')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 
 function userInputText(content: unknown): string {
   if (!Array.isArray(content)) return '';
@@ -22,7 +24,8 @@ function userInputText(content: unknown): string {
 function fileChanges(changes: unknown): { path: string; kind: string; diff: string | null }[] {
   if (!Array.isArray(changes)) return [];
   return changes.map((change: Record<string, unknown>) => {
-    const kind = change.kind && typeof change.kind === 'object' ? (change.kind as { type?: unknown }).type : change.kind;
+    const kind =
+      change.kind && typeof change.kind === 'object' ? (change.kind as { type?: unknown }).type : change.kind;
     return { path: str(change.path), kind: str(kind, 'update'), diff: nullableStr(change.diff) };
   });
 }
@@ -110,7 +113,9 @@ export function subtractUsage(total: Usage, part: Usage): Usage {
   };
 }
 
-export function normalizeTurnError(error: { message: string; codexErrorInfo?: unknown } | null | undefined): TurnError | null {
+export function normalizeTurnError(
+  error: { message: string; codexErrorInfo?: unknown } | null | undefined,
+): TurnError | null {
   if (!error) return null;
   const info = error.codexErrorInfo;
   const code =
@@ -148,7 +153,12 @@ export function historyMessage(turnId: string, item: Item): HistoryMessage {
     case 'command_execution':
       return { role: 'tool', turn_id: turnId, content: `$ ${item.command}`, item };
     case 'file_change':
-      return { role: 'tool', turn_id: turnId, content: item.changes.map((change) => `${change.kind} ${change.path}`).join('\n'), item };
+      return {
+        role: 'tool',
+        turn_id: turnId,
+        content: item.changes.map((change) => `${change.kind} ${change.path}`).join('\n'),
+        item,
+      };
     case 'mcp_tool_call':
       return { role: 'tool', turn_id: turnId, content: `${item.server}.${item.tool}`, item };
     case 'web_search':

@@ -48,3 +48,24 @@ export function killTree(pid: number): void {
     }
   }
 }
+
+/**
+ * Ends the process trees below `rootPid` that run one of `commands`. Codex reports a command
+ * shell-quoted (`/bin/bash -lc 'sleep 30'`); /proc has it as plain argv, at the end of the sandbox
+ * wrapper's command line. Returns the pids it ended. Linux only; elsewhere it ends nothing.
+ */
+export function endCommands(rootPid: number, commands: string[]): number[] {
+  if (process.platform !== 'linux' || commands.length === 0) return [];
+  const wanted = commands.map((command) => command.replace(/'/g, '').trim());
+  const ended: number[] = [];
+  const covered = new Set<number>();
+  for (const candidate of descendantsOf(rootPid)) {
+    if (covered.has(candidate)) continue;
+    const commandLine = commandLineOf(candidate);
+    if (!wanted.some((command) => commandLine.endsWith(command))) continue;
+    for (const below of descendantsOf(candidate)) covered.add(below);
+    killTree(candidate);
+    ended.push(candidate);
+  }
+  return ended;
+}

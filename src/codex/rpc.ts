@@ -119,7 +119,8 @@ export class JsonRpcConnection {
   }
 
   private settle(
-    message: { id: string | number; result: unknown } | { id: string | number; error: { code: number; message: string } },
+    message:
+      { id: string | number; result: unknown } | { id: string | number; error: { code: number; message: string } },
   ): void {
     const call = this.pending.get(message.id);
     if (!call) {

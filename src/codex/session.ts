@@ -6,18 +6,10 @@ import type { AppServerProcess } from './appServer';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
 import type { ApprovalDecision } from './bridgeEvents';
 import { CodexRpcError } from './errors';
-import {
-  historyMessage,
-  isToolItem,
-  normalizeItem,
-  normalizeToolItem,
-  normalizeTurnError,
-  normalizeUsage,
-  subtractUsage,
-  summarizeThread,
-} from './normalize';
-import { notifications, threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
-import { descendantsOf, commandLineOf, killTree } from './processTree';
+import { historyMessage, normalizeItem, summarizeThread } from './normalize';
+import { threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
+import { endCommands } from './processTree';
+import { applyNotification } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
 import { TurnRun } from './turnRun';
 import type { UsageStore } from './usageStore';
@@ -214,7 +206,9 @@ export class CodexSession {
         threadId,
       ),
     );
-    const messages = page.data.flatMap((turn) => turn.items.map((item) => historyMessage(turn.id, normalizeItem(item))));
+    const messages = page.data.flatMap((turn) =>
+      turn.items.map((item) => historyMessage(turn.id, normalizeItem(item))),
+    );
     return { thread, messages, usage: await this.usageStore.load(threadId), next_cursor: page.nextCursor ?? null };
   }
 
@@ -289,78 +283,22 @@ export class CodexSession {
     this.apply(run, notification);
   }
 
-  private apply(run: TurnRun, { method, params }: Notification): void {
-    if (run.rawEvents) run.emit({ type: 'codex', method, params });
-    switch (method) {
-      case 'item/agentMessage/delta': {
-        const { itemId, delta } = notifications.delta.parse(params);
-        run.emit({ type: 'message.delta', item_id: itemId, delta });
-        break;
-      }
-      case 'item/reasoning/summaryTextDelta':
-      case 'item/reasoning/textDelta': {
-        const { itemId, delta } = notifications.delta.parse(params);
-        run.emit({ type: 'reasoning.delta', item_id: itemId, delta });
-        break;
-      }
-      case 'item/commandExecution/outputDelta':
-      case 'item/fileChange/outputDelta': {
-        const { itemId, delta } = notifications.delta.parse(params);
-        run.emit({ type: 'tool.output.delta', item_id: itemId, delta });
-        break;
-      }
-      case 'item/started': {
-        const { item } = notifications.itemStarted.parse(params);
-        if (!isToolItem(item)) break;
-        if (item.type === 'commandExecution' && typeof item.command === 'string') run.runningCommands.set(item.id, item.command);
-        run.emit({ type: 'tool.started', item: normalizeToolItem(item) });
-        break;
-      }
-      case 'serverRequest/resolved': {
-        // Codex gave up waiting (e.g. the turn was interrupted): the approval is no longer answerable.
-        const pending = [...run.approvals.values()].find((entry) => entry.codexRequestId === params.requestId);
-        pending?.settle('cancel', 'turn_ended');
-        break;
-      }
-      case 'item/completed':
-        this.itemCompleted(run, notifications.itemCompleted.parse(params).item);
-        break;
-      case 'thread/tokenUsage/updated': {
-        const { tokenUsage } = notifications.tokenUsage.parse(params);
-        const threadTotal = normalizeUsage(tokenUsage.total);
-        // A turn may call the model several times (tool calls); its usage is the growth of the thread's total.
-        run.usageBaseline ??= subtractUsage(threadTotal, normalizeUsage(tokenUsage.last));
-        run.usage = subtractUsage(threadTotal, run.usageBaseline);
-        run.emit({ type: 'usage', usage: normalizeUsage(tokenUsage.last), thread_total: threadTotal });
-        void this.usageStore.save(run.threadId, threadTotal).catch((error: Error) =>
-          this.logger.warn({ err: error.message, threadId: run.threadId }, 'could not save thread usage'),
-        );
-        break;
-      }
-      case 'error': {
-        const { error, willRetry } = notifications.error.parse(params);
-        run.emit({ type: 'error', code: 'model_error', message: error.message, will_retry: willRetry });
-        break;
-      }
-      case 'turn/completed': {
-        const { turn } = notifications.turnCompleted.parse(params);
-        const status = turn.status === 'inProgress' ? 'interrupted' : turn.status;
-        for (const pending of [...run.approvals.values()]) pending.settle('cancel', 'turn_ended');
-        run.finish(status, normalizeTurnError(turn.error), 'turn.completed');
-        break;
-      }
-      default:
-        break;
+  /** A notification of a shape the bridge does not know is logged and skipped; it never ends the process. */
+  private apply(run: TurnRun, notification: Notification): void {
+    try {
+      applyNotification(run, notification, (threadTotal) =>
+        this.usageStore
+          .save(run.threadId, threadTotal)
+          .catch((error: Error) =>
+            this.logger.warn({ err: error.message, threadId: run.threadId }, 'could not save thread usage'),
+          ),
+      );
+    } catch (error) {
+      this.logger.warn(
+        { err: (error as Error).message, method: notification.method },
+        'unexpected codex notification; skipped',
+      );
     }
-  }
-
-  private itemCompleted(run: TurnRun, codexItem: Parameters<typeof normalizeItem>[0]): void {
-    const item = normalizeItem(codexItem);
-    run.runningCommands.delete(item.id);
-    run.recordItem(item);
-    if (item.type === 'assistant_message') run.emit({ type: 'message.completed', item });
-    else if (item.type === 'reasoning') run.emit({ type: 'reasoning.completed', item });
-    else if (item.type !== 'user_message') run.emit({ type: 'tool.completed', item });
   }
 
   /** Codex retries a refused model connection forever; the deadline is what ends such a turn. */
@@ -383,24 +321,12 @@ export class CodexSession {
     void run.done.then(() => clearTimeout(timer));
   }
 
-  /**
-   * Finds each running command of the turn among app-server's descendants (codex reports the command
-   * shell-quoted; /proc has it as plain argv) and ends its process tree.
-   */
   private endCommandsOf(run: TurnRun): void {
     const pid = this.server.pid;
-    if (pid === undefined || run.runningCommands.size === 0 || process.platform !== 'linux') return;
-    const commands = [...run.runningCommands.values()].map((command) => command.replace(/'/g, '').trim());
-    const descendants = descendantsOf(pid);
-    const isBelowMatch = new Set<number>();
-    for (const candidate of descendants) {
-      const commandLine = commandLineOf(candidate);
-      if (!commands.some((command) => commandLine.endsWith(command))) continue;
-      if (isBelowMatch.has(candidate)) continue;
-      for (const below of descendantsOf(candidate)) isBelowMatch.add(below);
-      this.logger.info({ pid: candidate, threadId: run.threadId }, 'ending a command of an interrupted turn');
-      killTree(candidate);
-    }
+    if (pid === undefined || run.runningCommands.size === 0) return;
+    const ended = endCommands(pid, [...run.runningCommands.values()]);
+    if (ended.length > 0)
+      this.logger.info({ pids: ended, threadId: run.threadId }, 'ended the commands of an interrupted turn');
   }
 
   private turnEnded(run: TurnRun): void {

@@ -82,7 +82,8 @@ export class SessionManager {
   }
 
   async acquire(userId: string): Promise<SessionLease> {
-    if (!this.accepting) throw new ServiceUnavailableError('the bridge is shutting down', RETRY_AFTER_SECONDS, 'shutting-down');
+    if (!this.accepting)
+      throw new ServiceUnavailableError('the bridge is shutting down', RETRY_AFTER_SECONDS, 'shutting-down');
     const key = userDirectoryName(userId);
     const session = await this.sessionFor(key, userId);
     return { session, release: session.hold() };

@@ -67,7 +67,12 @@ export class TurnRun {
   }
 
   /** Ends the turn. A turn that ends without codex's own completion gets an error event instead. */
-  finish(status: TurnStatus, error: TurnError | null, endEvent: 'turn.completed' | 'error', errorCode = 'internal_error'): void {
+  finish(
+    status: TurnStatus,
+    error: TurnError | null,
+    endEvent: 'turn.completed' | 'error',
+    errorCode = 'internal_error',
+  ): void {
     if (this.finished) return;
     if (endEvent === 'turn.completed') {
       this.emit({ type: 'turn.completed', status, error, usage: this.usage });

@@ -30,7 +30,13 @@ export class UsageStore {
 
   /** Sums every thread's total: the user's usage under this bridge. */
   async totals(): Promise<{ usage: Usage; threads: number }> {
-    const usage: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
+    const usage: Usage = {
+      input_tokens: 0,
+      cached_input_tokens: 0,
+      output_tokens: 0,
+      reasoning_output_tokens: 0,
+      total_tokens: 0,
+    };
     const files = await fs
       .readdir(this.directory)
       .then((names) => names.filter((name) => name.endsWith('.json')))

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import request from 'supertest';
-import { FAKE_MODEL_NAME, startFakeModel, type FakeModel } from '../support/fakeModel';
+import { fakeModelEnv, startFakeModel, type FakeModel } from '../support/fakeModel';
 import { commandLineOf, descendantsOf } from '../../src/codex/processTree';
 import { processAlive, waitUntil } from '../support/wait';
 
@@ -34,11 +34,7 @@ async function startMain(extraEnv: Record<string, string> = {}): Promise<{ child
       ...process.env,
       HOST: '127.0.0.1',
       PORT: '0',
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      CODEX_MODEL: FAKE_MODEL_NAME,
-      CODEX_REQUEST_MAX_RETRIES: '0',
-      CODEX_STREAM_MAX_RETRIES: '0',
+      ...fakeModelEnv(fake),
       BASE_DATA_DIR: dataDir,
       CODEX_WORKING_DIR: dataDir,
       LOG_LEVEL: 'info',

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FAKE_MODEL_NAME, startFakeModel, type FakeModel } from '../support/fakeModel';
+import { fakeModelEnv, startFakeModel, type FakeModel } from '../support/fakeModel';
 import { descendantsOf } from '../../src/codex/processTree';
 import { processAlive, waitUntil } from '../support/wait';
 
@@ -47,11 +47,7 @@ beforeAll(async () => {
     cwd: root,
     env: {
       ...process.env,
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      CODEX_MODEL: FAKE_MODEL_NAME,
-      CODEX_REQUEST_MAX_RETRIES: '0',
-      CODEX_STREAM_MAX_RETRIES: '0',
+      ...fakeModelEnv(fake),
       BASE_DATA_DIR: dataDir,
       CODEX_WORKING_DIR: dataDir,
       LOG_LEVEL: 'warn',

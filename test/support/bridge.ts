@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config/env';
 import { silentLogger, type Logger } from '../../src/logger';
 import { startBridge, type RunningBridge } from '../../src/server';
-import { FAKE_MODEL_NAME, startFakeModel, type FakeModel } from './fakeModel';
+import { fakeModelEnv, startFakeModel, type FakeModel } from './fakeModel';
 
 export interface TestBridge extends RunningBridge {
   fake: FakeModel;
@@ -29,11 +29,7 @@ export async function startTestBridge(
   const config = parseConfig({
     HOST: '127.0.0.1',
     PORT: '0',
-    OPENAI_API_KEY: 'sk-test-key',
-    OPENAI_BASE_URL: fake.url,
-    CODEX_MODEL: FAKE_MODEL_NAME,
-    CODEX_REQUEST_MAX_RETRIES: '0',
-    CODEX_STREAM_MAX_RETRIES: '0',
+    ...fakeModelEnv(fake),
     BASE_DATA_DIR: dataDir,
     CODEX_WORKING_DIR: workDir,
     SHUTDOWN_GRACE_SECONDS: '2',

@@ -70,6 +70,17 @@ export function codexConfigArgs(fake: FakeModel): string[] {
   return ['-c', 'model_provider=fake', '-c', `model_providers.fake=${provider}`, '-c', `model="${FAKE_MODEL_NAME}"`];
 }
 
+/** The bridge's environment for talking to the fake: a dummy key, the fake's URL, no retries. */
+export function fakeModelEnv(fake: FakeModel): Record<string, string> {
+  return {
+    OPENAI_API_KEY: 'sk-test-key',
+    OPENAI_BASE_URL: fake.url,
+    CODEX_MODEL: FAKE_MODEL_NAME,
+    CODEX_REQUEST_MAX_RETRIES: '0',
+    CODEX_STREAM_MAX_RETRIES: '0',
+  };
+}
+
 /** Last item of a request's `input`: a command follow-up ends with its `function_call_output`. */
 export function lastInputItem(request: unknown): Record<string, unknown> | undefined {
   const input = (request as { input?: unknown }).input;

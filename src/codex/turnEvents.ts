@@ -1,0 +1,95 @@
+import type { Usage } from './bridgeEvents';
+import {
+  isToolItem,
+  normalizeItem,
+  normalizeToolItem,
+  normalizeTurnError,
+  normalizeUsage,
+  subtractUsage,
+} from './normalize';
+import { notifications, type CodexItem } from './protocol';
+import type { Notification } from './rpc';
+import type { TurnRun } from './turnRun';
+
+/*
+ * Codex's notifications of one turn, told as the bridge's events. Parsing is strict on the fields
+ * read (zod); the caller decides what to do with a notification that does not fit.
+ */
+
+/** Applies one notification to its turn; `onThreadUsage` receives the thread's new token total. */
+export function applyNotification(
+  run: TurnRun,
+  { method, params }: Notification,
+  onThreadUsage: (threadTotal: Usage) => void,
+): void {
+  if (run.rawEvents) run.emit({ type: 'codex', method, params });
+  switch (method) {
+    case 'item/agentMessage/delta': {
+      const { itemId, delta } = notifications.delta.parse(params);
+      run.emit({ type: 'message.delta', item_id: itemId, delta });
+      break;
+    }
+    case 'item/reasoning/summaryTextDelta':
+    case 'item/reasoning/textDelta': {
+      const { itemId, delta } = notifications.delta.parse(params);
+      run.emit({ type: 'reasoning.delta', item_id: itemId, delta });
+      break;
+    }
+    case 'item/commandExecution/outputDelta':
+    case 'item/fileChange/outputDelta': {
+      const { itemId, delta } = notifications.delta.parse(params);
+      run.emit({ type: 'tool.output.delta', item_id: itemId, delta });
+      break;
+    }
+    case 'item/started': {
+      const { item } = notifications.itemStarted.parse(params);
+      if (!isToolItem(item)) break;
+      if (item.type === 'commandExecution' && typeof item.command === 'string')
+        run.runningCommands.set(item.id, item.command);
+      run.emit({ type: 'tool.started', item: normalizeToolItem(item) });
+      break;
+    }
+    case 'serverRequest/resolved': {
+      // Codex gave up waiting (e.g. the turn was interrupted): the approval is no longer answerable.
+      const pending = [...run.approvals.values()].find((entry) => entry.codexRequestId === params.requestId);
+      pending?.settle('cancel', 'turn_ended');
+      break;
+    }
+    case 'item/completed':
+      itemCompleted(run, notifications.itemCompleted.parse(params).item);
+      break;
+    case 'thread/tokenUsage/updated': {
+      const { tokenUsage } = notifications.tokenUsage.parse(params);
+      const threadTotal = normalizeUsage(tokenUsage.total);
+      // A turn may call the model several times (tool calls); its usage is the growth of the thread's total.
+      run.usageBaseline ??= subtractUsage(threadTotal, normalizeUsage(tokenUsage.last));
+      run.usage = subtractUsage(threadTotal, run.usageBaseline);
+      run.emit({ type: 'usage', usage: normalizeUsage(tokenUsage.last), thread_total: threadTotal });
+      onThreadUsage(threadTotal);
+      break;
+    }
+    case 'error': {
+      const { error, willRetry } = notifications.error.parse(params);
+      run.emit({ type: 'error', code: 'model_error', message: error.message, will_retry: willRetry });
+      break;
+    }
+    case 'turn/completed': {
+      const { turn } = notifications.turnCompleted.parse(params);
+      const status = turn.status === 'inProgress' ? 'interrupted' : turn.status;
+      for (const pending of [...run.approvals.values()]) pending.settle('cancel', 'turn_ended');
+      run.finish(status, normalizeTurnError(turn.error), 'turn.completed');
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function itemCompleted(run: TurnRun, codexItem: CodexItem): void {
+  const item = normalizeItem(codexItem);
+  run.runningCommands.delete(item.id);
+  run.recordItem(item);
+  if (item.type === 'assistant_message') run.emit({ type: 'message.completed', item });
+  else if (item.type === 'reasoning') run.emit({ type: 'reasoning.completed', item });
+  else if (item.type !== 'user_message') run.emit({ type: 'tool.completed', item });
+}
