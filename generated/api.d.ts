@@ -856,6 +856,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:unauthorized",
+                 *       "title": "Authentication required",
+                 *       "status": 401,
+                 *       "detail": "A bearer token is required (Authorization: Bearer <token>)",
+                 *       "instance": "/threads"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -865,6 +874,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:forbidden",
+                 *       "title": "Access denied",
+                 *       "status": 403,
+                 *       "detail": "the token lacks the required role 'codex-user'",
+                 *       "instance": "/threads"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -892,6 +910,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:turn-in-progress",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "Thread '019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a' is already running turn '019a2f5e-9d2e-7a01-8c3b-5e6f7a8b9c0d'; wait for it or interrupt it",
+                 *       "instance": "/chat"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -901,6 +928,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:payload-too-large",
+                 *       "title": "Payload too large",
+                 *       "status": 413,
+                 *       "detail": "the request body is larger than MAX_BODY_BYTES",
+                 *       "instance": "/chat"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -910,6 +946,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:unsupported-media-type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "unsupported media type text/plain",
+                 *       "instance": "/chat"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -921,6 +966,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:too-many-requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "at most 20 open streams per user; close one or try again shortly",
+                 *       "instance": "/chat"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -930,6 +984,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:codex-exited",
+                 *       "title": "Codex failed",
+                 *       "status": 502,
+                 *       "detail": "codex app-server exited: killed by SIGKILL",
+                 *       "instance": "/chat"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -941,6 +1004,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:sessions-exhausted",
+                 *       "title": "Service unavailable",
+                 *       "status": 503,
+                 *       "detail": "all 50 sessions are busy; try again shortly",
+                 *       "instance": "/chat"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1040,7 +1112,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -1060,7 +1134,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/yaml": string;
+                    "application/yaml": Record<string, never>;
                 };
             };
         };

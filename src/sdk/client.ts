@@ -1,7 +1,10 @@
 import createClient, { type Client, type ClientOptions, type HeadersOptions, type Middleware } from 'openapi-fetch';
-import { BridgeStreamError, problemErrorFrom } from './errors';
-import { chatEventsOf } from './sse';
+import { BridgeProtocolError, problemErrorFrom } from './errors';
+import { turnEventsOf } from './sse';
 import type {
+  ApprovalAnswer,
+  ApprovalList,
+  ApprovalResolution,
   BridgePaths,
   ChatInput,
   ChatRequest,
@@ -17,6 +20,9 @@ import type {
   ThreadId,
   ThreadList,
   ThreadSummary,
+  TurnAccepted,
+  TurnState,
+  UserUsage,
 } from './types';
 
 /** A fixed token, or a function asked before every request (so it can refresh an expiring one). */
@@ -38,31 +44,52 @@ export type CallOptions = {
   headers?: HeadersOptions;
 };
 
+export type ResumeOptions = CallOptions & {
+  /** The `id` of the last event already received; the stream resumes after it. */
+  lastEventId?: number;
+};
+
 export type RawBridgeClient = Client<BridgePaths>;
+type TurnEvents = AsyncGenerator<StreamedChatEvent, void, undefined>;
 
 /**
  * Every method throws `BridgeProblemError` for a non-2xx answer. `raw` is the openapi-fetch client
  * underneath (same base URL, headers and token), for anything the methods do not cover; it returns
  * `{ data, error, response }` instead of throwing.
+ *
+ * The event streams send their request when iteration starts, so a problem answer is thrown by the
+ * first step. Aborting `signal` rejects the pending step with the signal's reason (an `AbortError`
+ * by default); the turn itself goes on on the server unless `on_disconnect: 'interrupt'` was asked.
  */
 export interface BridgeClient {
   raw: RawBridgeClient;
   getServiceInfo(options?: CallOptions): Promise<ServiceInfo>;
   getStatus(options?: CallOptions): Promise<Status>;
   getOpenApiJson(options?: CallOptions): Promise<OpenApiDocument>;
+  /** The spec as written, as text. */
   getOpenApiYaml(options?: CallOptions): Promise<string>;
-  /** POST /chat with `stream: false`: resolves when the turn has ended. */
+  /** POST /chat answered as one JSON result once the turn has ended. */
   chat(request: ChatInput, options?: CallOptions): Promise<ChatResult>;
-  /**
-   * POST /chat with `stream: true`. The request is sent when iteration starts; a problem answer
-   * throws `BridgeProblemError` from the first step. Aborting `signal` rejects the pending step with
-   * the signal's reason (an `AbortError` by default); the turn itself keeps running on the server.
-   */
-  streamChat(request: ChatInput, options?: CallOptions): AsyncGenerator<StreamedChatEvent, void, undefined>;
+  /** POST /chat as a stream of events, `turn.started` first. */
+  streamChat(request: ChatInput, options?: CallOptions): TurnEvents;
+  /** POST /chat with `background: true`: the turn starts and this resolves at once (202). */
+  startBackgroundChat(request: ChatInput, options?: CallOptions): Promise<TurnAccepted>;
+  getTurn(threadId: ThreadId, turnId: string, options?: CallOptions): Promise<TurnState>;
+  /** A turn's events from the first (or after `lastEventId`) until it ends, e.g. to resume a cut stream. */
+  streamTurnEvents(threadId: ThreadId, turnId: string, options?: ResumeOptions): TurnEvents;
+  interruptThread(threadId: ThreadId, options?: CallOptions): Promise<TurnState>;
+  listApprovals(threadId: ThreadId, options?: CallOptions): Promise<ApprovalList>;
+  resolveApproval(
+    threadId: ThreadId,
+    requestId: string,
+    answer: ApprovalAnswer,
+    options?: CallOptions,
+  ): Promise<ApprovalResolution>;
   listThreads(query?: ListThreadsQuery, options?: CallOptions): Promise<ThreadList>;
   getHistory(query: GetHistoryQuery, options?: CallOptions): Promise<History>;
   renameThread(threadId: ThreadId, body: RenameThreadRequest, options?: CallOptions): Promise<ThreadSummary>;
   archiveThread(threadId: ThreadId, options?: CallOptions): Promise<void>;
+  getUsage(options?: CallOptions): Promise<UserUsage>;
 }
 
 interface Outcome<Data> {
@@ -89,9 +116,13 @@ function bearerToken(token: TokenSource): Middleware {
   };
 }
 
-/** The generated `ChatRequest` demands the defaulted fields; the server fills in what is left out. */
-function chatBody(request: ChatInput, stream: boolean): ChatRequest {
-  return { ...request, stream } as ChatRequest;
+/** The generated `ChatRequest` demands every defaulted field; the server fills in what is left out. */
+function chatBody(request: ChatInput, mode: Pick<ChatRequest, 'stream' | 'background'>): ChatRequest {
+  return { ...request, ...mode } as ChatRequest;
+}
+
+function unexpected(what: string): BridgeProtocolError {
+  return new BridgeProtocolError(`${what} answered an unexpected body`);
 }
 
 export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
@@ -101,6 +132,8 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     headers: options.headers,
   });
   if (options.token !== undefined) raw.use(bearerToken(options.token));
+  const onThread = (thread_id: ThreadId) => ({ params: { path: { thread_id } } });
+  const onTurn = (thread_id: ThreadId, turn_id: string) => ({ params: { path: { thread_id, turn_id } } });
 
   return {
     raw,
@@ -109,30 +142,62 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     getOpenApiJson: (call = {}) => dataOf(raw.GET('/openapi.json', call)),
     getOpenApiYaml: (call = {}) => dataOf(raw.GET('/openapi.yaml', { ...call, parseAs: 'text' })),
     async chat(request, call = {}) {
-      const result = await dataOf(raw.POST('/chat', { ...call, body: chatBody(request, false) }));
-      if (typeof result !== 'object' || result === null) throw new BridgeStreamError('POST /chat with stream:false did not answer JSON');
+      const result = await dataOf(
+        raw.POST('/chat', { ...call, body: chatBody(request, { stream: false, background: false }) }),
+      );
+      if (typeof result !== 'object' || result.status === 'running') throw unexpected('POST /chat with stream: false');
       return result;
     },
-    async *streamChat(request, call = {}) {
-      const { error, response } = await raw.POST('/chat', {
-        ...call,
-        body: chatBody(request, true),
-        headers: { Accept: 'text/event-stream', ...call.headers },
-        parseAs: 'stream',
-      });
-      if (!response.ok) throw problemErrorFrom(response, error);
-      const contentType = response.headers.get('Content-Type') ?? '';
-      if (!contentType.startsWith('text/event-stream') || !response.body) {
-        throw new BridgeStreamError(`POST /chat answered ${contentType || 'no content type'} instead of text/event-stream`);
-      }
-      yield* chatEventsOf(response.body);
+    streamChat: (request, call = {}) =>
+      turnEventsOf(() =>
+        raw.POST('/chat', {
+          ...call,
+          body: chatBody(request, { stream: true, background: false }),
+          headers: { Accept: 'text/event-stream', ...call.headers },
+          parseAs: 'stream',
+        }),
+      ),
+    async startBackgroundChat(request, call = {}) {
+      const result = await dataOf(
+        raw.POST('/chat', { ...call, body: chatBody(request, { stream: false, background: true }) }),
+      );
+      if (typeof result !== 'object' || result.status !== 'running')
+        throw unexpected('POST /chat with background: true');
+      return result;
     },
+    getTurn: (threadId, turnId, call = {}) =>
+      dataOf(raw.GET('/threads/{thread_id}/turns/{turn_id}', { ...call, ...onTurn(threadId, turnId) })),
+    streamTurnEvents: (threadId, turnId, { lastEventId, ...call } = {}) =>
+      turnEventsOf(() =>
+        raw.GET('/threads/{thread_id}/turns/{turn_id}/events', {
+          ...call,
+          params: {
+            path: { thread_id: threadId, turn_id: turnId },
+            header: lastEventId === undefined ? {} : { 'Last-Event-ID': String(lastEventId) },
+          },
+          headers: { Accept: 'text/event-stream', ...call.headers },
+          parseAs: 'stream',
+        }),
+      ),
+    interruptThread: (threadId, call = {}) =>
+      dataOf(raw.POST('/threads/{thread_id}/interrupt', { ...call, ...onThread(threadId) })),
+    listApprovals: (threadId, call = {}) =>
+      dataOf(raw.GET('/threads/{thread_id}/approvals', { ...call, ...onThread(threadId) })),
+    resolveApproval: (threadId, requestId, answer, call = {}) =>
+      dataOf(
+        raw.POST('/threads/{thread_id}/approvals/{request_id}', {
+          ...call,
+          params: { path: { thread_id: threadId, request_id: requestId } },
+          body: answer,
+        }),
+      ),
     listThreads: (query = {}, call = {}) => dataOf(raw.GET('/threads', { ...call, params: { query } })),
     getHistory: (query, call = {}) => dataOf(raw.GET('/history', { ...call, params: { query } })),
     renameThread: (threadId, body, call = {}) =>
-      dataOf(raw.PATCH('/threads/{thread_id}', { ...call, params: { path: { thread_id: threadId } }, body })),
+      dataOf(raw.PATCH('/threads/{thread_id}', { ...call, ...onThread(threadId), body })),
     async archiveThread(threadId, call = {}) {
-      await dataOf(raw.DELETE('/threads/{thread_id}', { ...call, params: { path: { thread_id: threadId } } }));
+      await dataOf(raw.DELETE('/threads/{thread_id}', { ...call, ...onThread(threadId) }));
     },
+    getUsage: (call = {}) => dataOf(raw.GET('/usage', call)),
   };
 }

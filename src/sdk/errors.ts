@@ -20,11 +20,14 @@ export class BridgeProblemError extends Error {
   }
 }
 
-/** The SSE stream broke its contract: cut before `[DONE]`, an event without a numeric id, not SSE at all. */
-export class BridgeStreamError extends Error {
+/**
+ * A 2xx answer that breaks the contract: a stream cut before `[DONE]` (resume it with
+ * `streamTurnEvents` and the last id seen), an event without a numeric id, or an unexpected body.
+ */
+export class BridgeProtocolError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'BridgeStreamError';
+    this.name = 'BridgeProtocolError';
   }
 }
 
@@ -35,7 +38,10 @@ export function problemErrorFrom(response: Response, body: unknown): BridgeProbl
         type: 'about:blank',
         title: response.statusText || `HTTP ${response.status}`,
         status: response.status,
-        detail: typeof body === 'string' && body !== '' ? body.slice(0, 500) : `HTTP ${response.status} without a problem body`,
+        detail:
+          typeof body === 'string' && body !== ''
+            ? body.slice(0, 500)
+            : `HTTP ${response.status} without a problem body`,
       };
   return new BridgeProblemError(problem, response.headers);
 }

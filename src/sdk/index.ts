@@ -3,9 +3,21 @@
  * `import { createBridgeClient } from 'codex-api-bridge/sdk'`.
  */
 export { createBridgeClient } from './client';
-export type { BridgeClient, BridgeClientOptions, CallOptions, RawBridgeClient, TokenSource } from './client';
-export { BridgeProblemError, BridgeStreamError } from './errors';
 export type {
+  BridgeClient,
+  BridgeClientOptions,
+  CallOptions,
+  RawBridgeClient,
+  ResumeOptions,
+  TokenSource,
+} from './client';
+export { BridgeProblemError, BridgeProtocolError } from './errors';
+export type {
+  Approval,
+  ApprovalAnswer,
+  ApprovalDecision,
+  ApprovalList,
+  ApprovalResolution,
   BridgeOperations,
   BridgePaths,
   BridgeSchemas,
@@ -30,5 +42,8 @@ export type {
   ThreadId,
   ThreadList,
   ThreadSummary,
+  TurnAccepted,
+  TurnState,
   Usage,
+  UserUsage,
 } from './types';

@@ -1,26 +1,45 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { BridgeStreamError } from './errors';
+import { BridgeProtocolError, problemErrorFrom } from './errors';
 import type { ChatEvent, StreamedChatEvent } from './types';
 
 const DONE = '[DONE]';
 
+/** What openapi-fetch answers with `parseAs: 'stream'`. */
+export interface StreamOutcome {
+  error?: unknown;
+  response: Response;
+}
+
 /**
- * The bridge's chat stream as typed events. Ends after `data: [DONE]`; a stream that ends before
- * it was cut (the server always sends it), so that throws instead of passing for a complete turn.
- * Leaving the loop early cancels the body, which closes the connection.
+ * A turn's events (from POST /chat or GET .../events) as typed events. A problem answer throws
+ * `BridgeProblemError`. Ends after `data: [DONE]`; a stream that ends before it was cut (the server
+ * always sends it), so that throws instead of passing for a complete turn. Leaving the loop early
+ * cancels the body, which closes the connection.
  */
-export async function* chatEventsOf(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamedChatEvent, void, undefined> {
-  for await (const message of sseMessagesOf(body)) {
+export async function* turnEventsOf(
+  send: () => Promise<StreamOutcome>,
+): AsyncGenerator<StreamedChatEvent, void, undefined> {
+  // Sent from inside the generator, so nothing is requested (or left to reject unhandled) until iteration starts.
+  const { error, response } = await send();
+  if (!response.ok) throw problemErrorFrom(response, error);
+  const contentType = response.headers.get('Content-Type') ?? '';
+  if (!contentType.startsWith('text/event-stream') || !response.body) {
+    await response.body?.cancel();
+    throw new BridgeProtocolError(
+      `expected text/event-stream, got ${contentType || 'no content type'} (HTTP ${response.status})`,
+    );
+  }
+  for await (const message of sseMessagesOf(response.body)) {
     if (message.data === DONE) return;
     yield { id: sequenceOf(message), event: JSON.parse(message.data) as ChatEvent };
   }
-  throw new BridgeStreamError('the chat stream ended before data: [DONE]');
+  throw new BridgeProtocolError('the event stream ended before data: [DONE]');
 }
 
 function sequenceOf(message: EventSourceMessage): number {
   const id = Number(message.id);
   if (message.id === undefined || !Number.isInteger(id)) {
-    throw new BridgeStreamError(`chat event ${message.event ?? '(unnamed)'} has no numeric id: ${String(message.id)}`);
+    throw new BridgeProtocolError(`event ${message.event ?? '(unnamed)'} has no numeric id: ${String(message.id)}`);
   }
   return id;
 }

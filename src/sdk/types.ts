@@ -29,21 +29,27 @@ export type ThreadSummary = Schemas['ThreadSummary'];
 export type ThreadList = Schemas['ThreadList'];
 export type History = Schemas['History'];
 export type HistoryMessage = Schemas['HistoryMessage'];
+export type TurnAccepted = Schemas['TurnAccepted'];
+export type TurnState = Schemas['TurnState'];
+export type Approval = Schemas['Approval'];
+export type ApprovalList = Schemas['ApprovalList'];
+export type ApprovalAnswer = Schemas['ApprovalAnswer'];
+export type ApprovalDecision = Schemas['ApprovalDecision'];
+export type ApprovalResolution = Schemas['ApprovalResolution'];
+export type UserUsage = Schemas['UserUsage'];
 
 export type ListThreadsQuery = NonNullable<operations['listThreads']['parameters']['query']>;
 export type GetHistoryQuery = operations['getHistory']['parameters']['query'];
 export type RenameThreadRequest = operations['renameThread']['requestBody']['content']['application/json'];
 export type OpenApiDocument = operations['getOpenApiJson']['responses'][200]['content']['application/json'];
 
-type WithOptional<T, Keys extends keyof T> = Omit<T, Keys> & Partial<Pick<T, Keys>>;
-
 /**
- * What `chat` and `streamChat` take: a `ChatRequest` without `stream` (the method decides it).
- * openapi-typescript marks properties that have a `default` as required; the server fills those
- * defaults in, so callers may leave them out.
+ * What `chat`, `streamChat` and `startBackgroundChat` take: a `ChatRequest` without `stream` and
+ * `background` (each method sets them). openapi-typescript marks every property with a `default` as
+ * required, but the spec requires only `messages` and `content`, and the server fills in the rest.
  */
-export type ChatInput = WithOptional<Omit<ChatRequest, 'stream' | 'messages'>, 'raw_events'> & {
-  messages: Array<WithOptional<ChatMessage, 'role'>>;
+export type ChatInput = Partial<Omit<ChatRequest, 'stream' | 'background' | 'messages'>> & {
+  messages: Array<Pick<ChatMessage, 'content'> & Partial<Omit<ChatMessage, 'content'>>>;
 };
 
 /** One event of a streamed turn with its SSE `id:`, the event's sequence number within the turn. */

@@ -108,13 +108,25 @@ it('installs from the packed tarball, type-checks and runs in a separate project
 
   const consumerDir = path.join(workDir, 'consumer');
   fs.mkdirSync(consumerDir);
-  fs.writeFileSync(path.join(consumerDir, 'package.json'), JSON.stringify({ name: 'sdk-consumer', version: '1.0.0', private: true }));
+  fs.writeFileSync(
+    path.join(consumerDir, 'package.json'),
+    JSON.stringify({ name: 'sdk-consumer', version: '1.0.0', private: true }),
+  );
   fs.writeFileSync(path.join(consumerDir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
   fs.writeFileSync(path.join(consumerDir, 'example.ts'), EXAMPLE);
   // From npm's cache where it can be; optional dependencies are codex's platform binaries, which the SDK does not need.
   await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=optional', '--ignore-scripts', path.join(workDir, tarball), path.join(repoRoot, 'node_modules', '@types', 'node')],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--omit=optional',
+      '--ignore-scripts',
+      path.join(workDir, tarball),
+      path.join(repoRoot, 'node_modules', '@types', 'node'),
+    ],
     { cwd: consumerDir, env },
   );
 
@@ -124,13 +136,20 @@ it('installs from the packed tarball, type-checks and runs in a separate project
 
   const esm = await run(
     process.execPath,
-    ['--input-type=module', '-e', "import { createBridgeClient, BridgeProblemError } from 'codex-api-bridge/sdk'; console.log(typeof createBridgeClient, typeof BridgeProblemError)"],
+    [
+      '--input-type=module',
+      '-e',
+      "import { createBridgeClient, BridgeProblemError } from 'codex-api-bridge/sdk'; console.log(typeof createBridgeClient, typeof BridgeProblemError)",
+    ],
     { cwd: consumerDir },
   );
   expect(esm.stdout.trim()).toBe('function function');
 
   bridge = await startTestBridge();
-  bridge.fake.enqueue({ kind: 'text', text: 'Packed and delivered.', chunks: 3 }, { kind: 'text', text: 'Still here.' });
+  bridge.fake.enqueue(
+    { kind: 'text', text: 'Packed and delivered.', chunks: 3 },
+    { kind: 'text', text: 'Still here.' },
+  );
   const { stdout } = await run(process.execPath, [path.join(consumerDir, 'out', 'example.js')], {
     cwd: consumerDir,
     env: { ...process.env, BRIDGE_URL: bridge.url },

@@ -1,5 +1,12 @@
-import { BridgeProblemError, createBridgeClient, type BridgeClient, type ChatEvent, type StreamedChatEvent } from '../../src/sdk';
+import {
+  BridgeProblemError,
+  createBridgeClient,
+  type BridgeClient,
+  type ChatEvent,
+  type StreamedChatEvent,
+} from '../../src/sdk';
 import { startTestBridge, type TestBridge } from '../support/bridge';
+import { waitUntil } from '../support/wait';
 
 /* Every operation through the SDK, against the real bridge, the real codex and the scripted fake model. */
 
@@ -9,7 +16,7 @@ const sentAuthorization: Array<string | null> = [];
 let tokenRequests = 0;
 
 beforeAll(async () => {
-  bridge = await startTestBridge();
+  bridge = await startTestBridge({ APPROVAL_TIMEOUT_SECONDS: '10' });
   client = createBridgeClient({
     baseUrl: `${bridge.url}/`,
     // SECURITY_METHOD=None ignores the token, so the fetch hook is where sending it can be seen.
@@ -78,9 +85,9 @@ describe('the SDK against the real bridge', () => {
 
   it('continues the thread with streamChat and thread_id', async () => {
     bridge.fake.enqueue({ kind: 'text', text: 'More, as asked.' });
-    const events = (await collect(client.streamChat({ thread_id: threadId, messages: [{ content: 'Tell me more' }] }))).map(
-      ({ event }) => event,
-    );
+    const events = (
+      await collect(client.streamChat({ thread_id: threadId, messages: [{ content: 'Tell me more' }] }))
+    ).map(({ event }) => event);
     expect(events[0]).toMatchObject({ type: 'turn.started', thread_id: threadId, thread_created: false });
     expect(textOf(events)).toBe('More, as asked.');
     expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'completed' });
@@ -142,11 +149,19 @@ describe('the SDK against the real bridge', () => {
   });
 
   it('stops a stream when its AbortSignal is aborted', async () => {
-    bridge.fake.enqueue({ kind: 'text', text: 'a slow answer that will not be read to the end', chunks: 20, delayMs: 150 });
+    bridge.fake.enqueue({
+      kind: 'text',
+      text: 'a slow answer that will not be read to the end',
+      chunks: 20,
+      delayMs: 150,
+    });
     const controller = new AbortController();
     const received: ChatEvent[] = [];
     const iteration = (async () => {
-      for await (const { event } of client.streamChat({ messages: [{ content: 'Take your time' }] }, { signal: controller.signal })) {
+      for await (const { event } of client.streamChat(
+        { messages: [{ content: 'Take your time' }] },
+        { signal: controller.signal },
+      )) {
         received.push(event);
         if (event.type === 'message.delta') controller.abort();
       }
@@ -154,5 +169,88 @@ describe('the SDK against the real bridge', () => {
     await expect(iteration).rejects.toMatchObject({ name: 'AbortError' });
     expect(received.filter((event) => event.type === 'message.delta')).toHaveLength(1);
     expect(received.some((event) => event.type === 'turn.completed')).toBe(false);
+  });
+});
+
+describe('turn control through the SDK', () => {
+  async function turnWhenDone(threadId: string, turnId: string) {
+    let state = await client.getTurn(threadId, turnId);
+    await waitUntil(
+      async () => {
+        state = await client.getTurn(threadId, turnId);
+        return state.status !== 'running';
+      },
+      'the turn to end',
+      20_000,
+    );
+    return state;
+  }
+
+  it('starts a background chat and reads its result with getTurn', async () => {
+    bridge.fake.enqueue({ kind: 'text', text: 'done in the background', chunks: 4, delayMs: 50 });
+    const accepted = await client.startBackgroundChat({ messages: [{ content: 'work alone' }] });
+    expect(accepted).toMatchObject({ status: 'running', links: { events: expect.stringContaining('/events') } });
+    const state = await turnWhenDone(accepted.thread_id, accepted.turn_id);
+    expect(state).toMatchObject({ status: 'completed', message: 'done in the background', pending_approvals: [] });
+  });
+
+  it('resumes a stream the client left with streamTurnEvents after the last id seen', async () => {
+    bridge.fake.enqueue({ kind: 'text', text: 'one two three four five six', chunks: 6, delayMs: 100 });
+    const seen: StreamedChatEvent[] = [];
+    for await (const streamed of client.streamChat({ messages: [{ content: 'count' }] })) {
+      seen.push(streamed);
+      if (streamed.event.type === 'message.delta') break;
+    }
+    const started = seen[0]?.event;
+    if (started?.type !== 'turn.started') throw new Error(`the first event was ${started?.type}`);
+    const lastEventId = seen.at(-1)?.id;
+
+    const rest = await collect(client.streamTurnEvents(started.thread_id, started.turn_id, { lastEventId }));
+    const all = [...seen, ...rest];
+    expect(all.map(({ id }) => id)).toEqual(all.map((_, index) => index + 1));
+    expect(textOf(all.map(({ event }) => event))).toBe('one two three four five six');
+    expect(all.at(-1)?.event).toMatchObject({ type: 'turn.completed', status: 'completed' });
+  });
+
+  it('interrupts a running turn; the open stream ends with turn.completed interrupted', async () => {
+    bridge.fake.enqueue({ kind: 'text', text: 'x '.repeat(40), chunks: 40, delayMs: 150 });
+    const events: ChatEvent[] = [];
+    for await (const { event } of client.streamChat({ messages: [{ content: 'talk a lot' }] })) {
+      events.push(event);
+      if (event.type === 'message.delta' && events.filter((seen) => seen.type === 'message.delta').length === 1) {
+        const interrupted = await client.interruptThread(event.thread_id);
+        expect(interrupted).toMatchObject({ thread_id: event.thread_id, status: 'interrupted' });
+      }
+    }
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'interrupted' });
+  });
+
+  it('lists a pending approval and resolves it', async () => {
+    bridge.fake.enqueue({ kind: 'command', command: 'echo approved-by-sdk', then: { kind: 'text', text: 'ran it' } });
+    const accepted = await client.startBackgroundChat({
+      messages: [{ content: 'please run it' }],
+      approval_policy: 'untrusted',
+    });
+    let approvals = (await client.listApprovals(accepted.thread_id)).approvals;
+    await waitUntil(async () => {
+      approvals = (await client.listApprovals(accepted.thread_id)).approvals;
+      return approvals.length > 0;
+    }, 'an approval request');
+    const approval = approvals[0];
+    if (!approval) throw new Error('no approval');
+    expect(approval).toMatchObject({ kind: 'command', command: expect.stringContaining('echo approved-by-sdk') });
+
+    const resolution = await client.resolveApproval(accepted.thread_id, approval.request_id, { decision: 'accept' });
+    expect(resolution).toEqual({ request_id: approval.request_id, decision: 'accept' });
+    expect(await turnWhenDone(accepted.thread_id, accepted.turn_id)).toMatchObject({
+      status: 'completed',
+      message: 'ran it',
+    });
+  });
+
+  it("reads the caller's usage totals", async () => {
+    const { usage, threads } = await client.getUsage();
+    expect(threads).toBeGreaterThan(0);
+    expect(usage.total_tokens).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,8 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 
 /* Drives the bridge's Swagger UI (/docs) in Debian's Chromium. Shared by every Swagger UI test case. */
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's package; `CHROMIUM_PATH` points elsewhere. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_INSTALL = 'apt-get update && apt-get install -y chromium';
 
 /**
@@ -33,6 +34,8 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
+    // Well inside jest's 60 s, so a browser that cannot start fails with Playwright's own message.
+    timeout: 30_000,
     // Without the networking flags Chromium keeps dialing Google's hosts, which this closed network refuses.
     args: [
       '--no-sandbox',
@@ -47,18 +50,12 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export interface SwaggerResponse {
-  status: number;
+  /** Undefined when no HTTP answer came (Swagger UI shows "Failed to fetch"). */
+  status: number | undefined;
+  /** The response body, or Swagger UI's error text when no HTTP answer came. */
   body: string;
   /** The "Request URL" Swagger UI shows: where the request really went. */
   requestUrl: string;
-}
-
-export interface OpenOptions {
-  /**
-   * Requests Swagger UI sends to this origin (the spec's `servers` URL) go to the bridge instead.
-   * Needed while openapi.yaml names only http://localhost:8000 and the bridge listens elsewhere.
-   */
-  rerouteServer?: string;
 }
 
 export class SwaggerPage {
@@ -68,19 +65,9 @@ export class SwaggerPage {
   ) {}
 
   /** A new browser context (no stored authorization) showing `${bridgeUrl}/docs`. */
-  static async open(browser: Browser, bridgeUrl: string, options: OpenOptions = {}): Promise<SwaggerPage> {
+  static async open(browser: Browser, bridgeUrl: string): Promise<SwaggerPage> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const { rerouteServer } = options;
-    if (rerouteServer) {
-      const origin = new URL(rerouteServer).origin;
-      await context.route(
-        (url) => url.origin === origin,
-        (route) => {
-          const target = new URL(route.request().url());
-          return route.continue({ url: `${bridgeUrl}${target.pathname}${target.search}` });
-        },
-      );
-    }
+    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     await page.goto(`${bridgeUrl}/docs`);
     await page.locator('.swagger-ui .information-container').waitFor();
@@ -104,16 +91,22 @@ export class SwaggerPage {
   /** Expands the operation, clicks "Try it out", fills `parameters` by name, clicks "Execute" and reads the answer. */
   async execute(tag: string, operationId: string, parameters: Record<string, string> = {}): Promise<SwaggerResponse> {
     const block = await this.expand(tag, operationId);
-    await block.locator('button.try-out__btn').click();
+    // "Try it out" turns into "Cancel" once clicked: a second run on the same block must not click it again.
+    if ((await block.locator('button.execute').count()) === 0) await block.locator('button.try-out__btn').click();
     for (const [name, value] of Object.entries(parameters)) {
       await block.locator(`tr[data-param-name="${name}"] input`).fill(value);
     }
+    const previous = block.locator('.live-responses-table');
+    if ((await previous.count()) > 0) await block.locator('button.btn-clear').click();
     await block.locator('button.execute').click();
     const response = block.locator('.live-responses-table tbody tr.response').first();
     await response.waitFor();
+    const shownStatus = (await response.locator('.response-col_status').innerText()).trim();
+    const details = response.locator('.response-col_description');
+    const body = details.locator('.microlight').first();
     return {
-      status: Number((await response.locator('.response-col_status').innerText()).trim()),
-      body: await response.locator('.response-col_description .microlight').first().innerText(),
+      status: /^\d{3}$/.test(shownStatus) ? Number(shownStatus) : undefined,
+      body: (await body.count()) > 0 ? await body.innerText() : await details.innerText(),
       requestUrl: (await block.locator('.request-url pre').innerText()).trim(),
     };
   }

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Request } from 'playwright-core';
-import { loadSpec } from '../../src/http/spec';
 import { startTestBridge, type TestBridge } from '../support/bridge';
+import { CLIENTS, describeWithKeycloak, keycloakStartTimeoutMs, REALM, startKeycloak, USERS, type KeycloakHandle } from '../support/keycloak';
 import { describeInChromium, launchChromium, SwaggerPage } from './swaggerPage';
 
 /* The bridge's Swagger UI in a real Chromium: "Try it out" must reach the bridge and show its answer. */
 
 const artifactsDir = path.resolve(__dirname, '..', '..', 'artifacts');
-const documentedServer = loadSpec().document.servers?.[0]?.url ?? 'http://localhost:8000';
 
 describeInChromium('Swagger UI in Chromium (SECURITY_METHOD=None)', () => {
   let bridge: TestBridge | undefined;
@@ -20,22 +19,28 @@ describeInChromium('Swagger UI in Chromium (SECURITY_METHOD=None)', () => {
     browser = await launchChromium();
   });
   afterAll(async () => {
-    await Promise.allSettled(pages.map((page) => page.close()));
-    await browser?.close();
-    await bridge?.stop();
+    // Independent, so a browser that hangs on close cannot keep the bridge and its codex processes alive.
+    const closeBrowser = async (): Promise<void> => {
+      await Promise.allSettled(pages.map((page) => page.close()));
+      await browser?.close();
+    };
+    const results = await Promise.allSettled([closeBrowser(), bridge?.stop()]);
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
   });
 
-  async function openDocs(options: { reroute: boolean }): Promise<SwaggerPage> {
+  async function openDocs(): Promise<SwaggerPage> {
     if (!bridge || !browser) throw new Error('beforeAll did not start the bridge and Chromium');
-    const page = await SwaggerPage.open(browser, bridge.url, options.reroute ? { rerouteServer: documentedServer } : {});
+    const page = await SwaggerPage.open(browser, bridge.url);
     pages.push(page);
     return page;
   }
 
   it('GET /status: Try it out, Execute shows 200 with the status body', async () => {
-    const docs = await openDocs({ reroute: true });
+    const docs = await openDocs();
     const response = await docs.execute('service', 'getStatus');
     expect(response.status).toBe(200);
+    expect(response.requestUrl).toBe(`${bridge?.url}/status`);
     expect(response.body).toContain('codex_available');
     expect(JSON.parse(response.body)).toMatchObject({ status: 'ok', codex_available: true });
 
@@ -44,7 +49,7 @@ describeInChromium('Swagger UI in Chromium (SECURITY_METHOD=None)', () => {
   });
 
   it('Authorize sends the pasted token as a bearer token with Try it out', async () => {
-    const docs = await openDocs({ reroute: true });
+    const docs = await openDocs();
     await docs.authorize('pasted-token');
     const sent: Request[] = [];
     docs.page.on('request', (request) => {
@@ -56,12 +61,45 @@ describeInChromium('Swagger UI in Chromium (SECURITY_METHOD=None)', () => {
     expect(response.requestUrl).toMatch(/\/threads\?limit=5$/);
     expect(await sent.at(-1)?.headerValue('authorization')).toBe('Bearer pasted-token');
   });
+});
 
-  // Fails today, on purpose: openapi.yaml's only server is http://localhost:8000, so Swagger UI sends
-  // "Try it out" there wherever the bridge runs. When this starts passing, drop it and `reroute`.
-  it.failing(`KNOWN BUG: without rerouting, Try it out calls ${documentedServer} instead of the bridge serving /docs`, async () => {
-    const docs = await openDocs({ reroute: false });
-    const response = await docs.execute('service', 'getStatus');
-    expect(response.requestUrl).toBe(`${bridge?.url}/status`);
+describeInChromium('Swagger UI in Chromium with Keycloak', () => {
+  describeWithKeycloak('SECURITY_METHOD=Keycloak', () => {
+    let keycloak: KeycloakHandle | undefined;
+    let bridge: TestBridge | undefined;
+    let browser: Browser | undefined;
+    let docs: SwaggerPage | undefined;
+
+    beforeAll(async () => {
+      keycloak = await startKeycloak();
+      bridge = await startTestBridge({
+        SECURITY_METHOD: 'Keycloak',
+        KEYCLOAK_BASE_URL: keycloak.baseUrl,
+        KEYCLOAK_REALM: REALM,
+        KEYCLOAK_CLIENT_ID: CLIENTS.bridge.clientId,
+        KEYCLOAK_CLIENT_SECRET: CLIENTS.bridge.clientSecret,
+      });
+      browser = await launchChromium();
+    }, keycloakStartTimeoutMs());
+
+    afterAll(async () => {
+      await Promise.allSettled([docs?.close(), browser?.close()]);
+      await Promise.allSettled([bridge?.stop(), keycloak?.stop()]);
+    }, 60_000);
+
+    it('without Authorize, GET /threads is 401; after pasting a Keycloak token it is 200', async () => {
+      if (!bridge || !browser || !keycloak) throw new Error('beforeAll did not start everything');
+      docs = await SwaggerPage.open(browser, bridge.url);
+      const anonymous = await docs.execute('threads', 'listThreads');
+      expect(anonymous.status).toBe(401);
+
+      const { accessToken } = await keycloak.passwordToken(USERS.alice);
+      await docs.authorize(accessToken);
+      const authorized = await docs.execute('threads', 'listThreads', { limit: '5' });
+      expect(authorized.status).toBe(200);
+      expect(JSON.parse(authorized.body)).toMatchObject({ threads: [], next_cursor: null });
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      await docs.screenshot(path.join(artifactsDir, 'swagger-keycloak-threads.png'), docs.operation('threads', 'listThreads'));
+    });
   });
 });
