@@ -1,5 +1,6 @@
 import createClient, { type Client, type ClientOptions, type HeadersOptions, type Middleware } from 'openapi-fetch';
 import { BridgeProtocolError, problemErrorFrom } from './errors';
+import { followTurn, type FollowOptions } from './followTurn';
 import { turnEventsOf } from './sse';
 import type {
   ApprovalAnswer,
@@ -44,7 +45,10 @@ export type CallOptions = {
   headers?: HeadersOptions;
 };
 
-export type ResumeOptions = CallOptions & {
+/** Reconnection and approval handling of the streaming methods (see FollowOptions). */
+export type StreamOptions = CallOptions & Omit<FollowOptions, 'signal'>;
+
+export type ResumeOptions = StreamOptions & {
   /** The `id` of the last event already received; the stream resumes after it. */
   lastEventId?: number;
 };
@@ -70,12 +74,18 @@ export interface BridgeClient {
   getOpenApiYaml(options?: CallOptions): Promise<string>;
   /** POST /chat answered as one JSON result once the turn has ended. */
   chat(request: ChatInput, options?: CallOptions): Promise<ChatResult>;
-  /** POST /chat as a stream of events, `turn.started` first. */
-  streamChat(request: ChatInput, options?: CallOptions): TurnEvents;
+  /**
+   * POST /chat as a stream of events, `turn.started` first. A dropped connection is resumed from the
+   * turn's event stream (`reconnect`, default 3 times); `onApproval` answers approval requests.
+   */
+  streamChat(request: ChatInput, options?: StreamOptions): TurnEvents;
   /** POST /chat with `background: true`: the turn starts and this resolves at once (202). */
   startBackgroundChat(request: ChatInput, options?: CallOptions): Promise<TurnAccepted>;
   getTurn(threadId: ThreadId, turnId: string, options?: CallOptions): Promise<TurnState>;
-  /** A turn's events from the first (or after `lastEventId`) until it ends, e.g. to resume a cut stream. */
+  /**
+   * A turn's events from the first (or after `lastEventId`) until it ends, e.g. to resume a cut stream;
+   * reconnects and answers approvals like `streamChat`.
+   */
   streamTurnEvents(threadId: ThreadId, turnId: string, options?: ResumeOptions): TurnEvents;
   interruptThread(threadId: ThreadId, options?: CallOptions): Promise<TurnState>;
   listApprovals(threadId: ThreadId, options?: CallOptions): Promise<ApprovalList>;
@@ -133,6 +143,39 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
   });
   if (options.token !== undefined) raw.use(bearerToken(options.token));
   const onThread = (thread_id: ThreadId) => ({ params: { path: { thread_id } } });
+  const openTurnEvents = (threadId: ThreadId, turnId: string, lastEventId: number | undefined, call: CallOptions) =>
+    turnEventsOf(() =>
+      raw.GET('/threads/{thread_id}/turns/{turn_id}/events', {
+        ...call,
+        params: {
+          path: { thread_id: threadId, turn_id: turnId },
+          header: lastEventId === undefined ? {} : { 'Last-Event-ID': String(lastEventId) },
+        },
+        headers: { Accept: 'text/event-stream', ...call.headers },
+        parseAs: 'stream',
+      }),
+    );
+  const follow = (
+    first: TurnEvents,
+    { reconnect, reconnectDelayMs, onApproval, ...call }: StreamOptions,
+    known?: Parameters<typeof followTurn>[3],
+  ) =>
+    followTurn(
+      first,
+      {
+        resume: (threadId, turnId, lastEventId) => openTurnEvents(threadId, turnId, lastEventId, call),
+        answer: (threadId, requestId, decision) =>
+          dataOf(
+            raw.POST('/threads/{thread_id}/approvals/{request_id}', {
+              ...call,
+              params: { path: { thread_id: threadId, request_id: requestId } },
+              body: { decision },
+            }),
+          ),
+      },
+      { reconnect, reconnectDelayMs, onApproval, signal: call.signal },
+      known,
+    );
   const onTurn = (thread_id: ThreadId, turn_id: string) => ({ params: { path: { thread_id, turn_id } } });
 
   return {
@@ -148,14 +191,17 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       if (typeof result !== 'object' || result.status === 'running') throw unexpected('POST /chat with stream: false');
       return result;
     },
-    streamChat: (request, call = {}) =>
-      turnEventsOf(() =>
-        raw.POST('/chat', {
-          ...call,
-          body: chatBody(request, { stream: true, background: false }),
-          headers: { Accept: 'text/event-stream', ...call.headers },
-          parseAs: 'stream',
-        }),
+    streamChat: (request, options = {}) =>
+      follow(
+        turnEventsOf(() =>
+          raw.POST('/chat', {
+            signal: options.signal,
+            body: chatBody(request, { stream: true, background: false }),
+            headers: { Accept: 'text/event-stream', ...options.headers },
+            parseAs: 'stream',
+          }),
+        ),
+        options,
       ),
     async startBackgroundChat(request, call = {}) {
       const result = await dataOf(
@@ -167,17 +213,11 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     },
     getTurn: (threadId, turnId, call = {}) =>
       dataOf(raw.GET('/threads/{thread_id}/turns/{turn_id}', { ...call, ...onTurn(threadId, turnId) })),
-    streamTurnEvents: (threadId, turnId, { lastEventId, ...call } = {}) =>
-      turnEventsOf(() =>
-        raw.GET('/threads/{thread_id}/turns/{turn_id}/events', {
-          ...call,
-          params: {
-            path: { thread_id: threadId, turn_id: turnId },
-            header: lastEventId === undefined ? {} : { 'Last-Event-ID': String(lastEventId) },
-          },
-          headers: { Accept: 'text/event-stream', ...call.headers },
-          parseAs: 'stream',
-        }),
+    streamTurnEvents: (threadId, turnId, { lastEventId, ...options } = {}) =>
+      follow(
+        openTurnEvents(threadId, turnId, lastEventId, { signal: options.signal, headers: options.headers }),
+        options,
+        { turn: { threadId, turnId }, lastEventId },
       ),
     interruptThread: (threadId, call = {}) =>
       dataOf(raw.POST('/threads/{thread_id}/interrupt', { ...call, ...onThread(threadId) })),

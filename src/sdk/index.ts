@@ -9,8 +9,10 @@ export type {
   CallOptions,
   RawBridgeClient,
   ResumeOptions,
+  StreamOptions,
   TokenSource,
 } from './client';
+export type { FollowOptions } from './followTurn';
 export { BridgeProblemError, BridgeProtocolError } from './errors';
 export type {
   Approval,

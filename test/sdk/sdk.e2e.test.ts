@@ -248,6 +248,61 @@ describe('turn control through the SDK', () => {
     });
   });
 
+  it('reconnects by itself when the connection drops mid-stream: every event once, in order', async () => {
+    let cut = false;
+    /** Passes the first streamed chat through for three events, then fails it as a broken network would. */
+    const flakyFetch = async (request: Request): Promise<Response> => {
+      const response = await fetch(request);
+      if (cut || request.method !== 'POST' || !response.body) return response;
+      cut = true;
+      const reader = response.body.getReader();
+      let separators = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const chunk = await reader.read();
+          if (chunk.done) return controller.close();
+          controller.enqueue(chunk.value);
+          separators += new TextDecoder().decode(chunk.value).split('\n\n').length - 1;
+          if (separators >= 3) {
+            await reader.cancel();
+            controller.error(new TypeError('network connection lost'));
+          }
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const flaky = createBridgeClient({ baseUrl: bridge.url, fetch: flakyFetch });
+    bridge.fake.enqueue({ kind: 'text', text: 'a b c d e f g h', chunks: 8, delayMs: 80 });
+    const all = await collect(flaky.streamChat({ messages: [{ content: 'count' }] }, { reconnectDelayMs: 50 }));
+    expect(cut).toBe(true);
+    expect(all.map(({ id }) => id)).toEqual(all.map((_, index) => index + 1));
+    expect(textOf(all.map(({ event }) => event))).toBe('a b c d e f g h');
+    expect(all.at(-1)?.event).toMatchObject({ type: 'turn.completed', status: 'completed' });
+  });
+
+  it('answers approvals through the onApproval callback of the stream', async () => {
+    bridge.fake.enqueue({ kind: 'command', command: 'mkdir sdk-approved && echo via-callback', then: { kind: 'text', text: 'done' } });
+    const asked: string[] = [];
+    const events = (
+      await collect(
+        client.streamChat(
+          { messages: [{ content: 'run it' }], approval_policy: 'untrusted' },
+          {
+            onApproval: (approval) => {
+              asked.push(approval.command ?? '');
+              return 'accept';
+            },
+          },
+        ),
+      )
+    ).map(({ event }) => event);
+    expect(asked).toEqual([expect.stringContaining('mkdir sdk-approved')]);
+    expect(events.find((event) => event.type === 'approval.resolved')).toMatchObject({ decision: 'accept', resolved_by: 'client' });
+    const tool = events.find((event) => event.type === 'tool.completed');
+    expect(tool?.type === 'tool.completed' && tool.item.type === 'command_execution' && tool.item.output).toContain('via-callback');
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'completed' });
+  });
+
   it("reads the caller's usage totals", async () => {
     const { usage, threads } = await client.getUsage();
     expect(threads).toBeGreaterThan(0);
