@@ -53,6 +53,7 @@ export class SessionManager {
   private readonly sessions = new Map<string, CodexSession>();
   private readonly starting = new Map<string, Promise<CodexSession>>();
   private readonly turnStores = new Map<string, TurnStore>();
+  private readonly usageStores = new Map<string, UsageStore>();
   private cleanupTimer: NodeJS.Timeout | undefined;
   private accepting = true;
 
@@ -97,7 +98,7 @@ export class SessionManager {
 
   /** The user's token totals over every thread the bridge recorded; never starts a process. */
   async usageOf(userId: string): Promise<{ usage: Usage; threads: number }> {
-    return new UsageStore(this.codexHomeFor(userId)).totals();
+    return this.usageStoreFor(userDirectoryName(userId), userId).totals();
   }
 
   startCleanup(): void {
@@ -209,7 +210,7 @@ export class SessionManager {
       userId,
       server,
       { ...this.config, onTurnStarted: (run) => turns.add(run) },
-      new UsageStore(codexHome),
+      this.usageStoreFor(key, userId),
       logger,
     );
     ready.session = started;
@@ -220,6 +221,16 @@ export class SessionManager {
       logger.warn({ reason }, 'codex app-server exited; the next request starts a new one');
     });
     return started;
+  }
+
+  /** One store per user, shared by every session of theirs, so reads see the writes still under way. */
+  private usageStoreFor(key: string, userId: string): UsageStore {
+    let store = this.usageStores.get(key);
+    if (!store) {
+      store = new UsageStore(this.codexHomeFor(userId));
+      this.usageStores.set(key, store);
+    }
+    return store;
   }
 
   private turnStoreFor(key: string): TurnStore {

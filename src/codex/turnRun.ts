@@ -88,19 +88,31 @@ export class TurnRun {
 
   /** Every event after `afterSeq`, then live ones, until the turn ends. */
   async *stream(afterSeq = 0, signal?: AbortSignal): AsyncGenerator<SequencedEvent> {
+    for await (const batch of this.batches(afterSeq, signal)) yield* batch;
+  }
+
+  /**
+   * The same events as stream(), but all those already there at once (at most `maxBatch`), so that
+   * a writer pays its per-write cost once per batch: codex's notifications arrive in bursts.
+   */
+  async *batches(afterSeq = 0, signal?: AbortSignal, maxBatch = 256): AsyncGenerator<SequencedEvent[]> {
     let next = afterSeq;
+    // One wake-up function per reader, not one per wait: creating functions in the loop is not free.
+    let resume: (() => void) | undefined;
+    const wakeUp = (): void => {
+      this.listeners.delete(wakeUp);
+      signal?.removeEventListener('abort', wakeUp);
+      resume?.();
+    };
     while (!signal?.aborted) {
       while (next < this.events.length) {
-        const entry = this.events[next++];
-        if (entry) yield entry;
+        const batch = this.events.slice(next, next + maxBatch);
+        next += batch.length;
+        yield batch;
       }
       if (this.finished) return;
       await new Promise<void>((resolve) => {
-        const wakeUp = (): void => {
-          this.listeners.delete(wakeUp);
-          signal?.removeEventListener('abort', wakeUp);
-          resolve();
-        };
+        resume = resolve;
         this.listeners.add(wakeUp);
         signal?.addEventListener('abort', wakeUp, { once: true });
       });
@@ -134,6 +146,7 @@ export class TurnRun {
   }
 
   private wake(): void {
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) listener();
   }
 }

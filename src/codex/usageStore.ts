@@ -8,19 +8,26 @@ import type { Usage } from './bridgeEvents';
  */
 export class UsageStore {
   private readonly directory: string;
+  /** Writes in order; reads wait for them, so a turn's usage is readable as soon as the turn has ended. */
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(codexHome: string) {
     this.directory = path.join(codexHome, 'bridge', 'usage');
   }
 
-  async save(threadId: string, usage: Usage): Promise<void> {
-    await fs.mkdir(this.directory, { recursive: true, mode: 0o700 });
-    const file = this.fileFor(threadId);
-    await fs.writeFile(`${file}.tmp`, JSON.stringify(usage));
-    await fs.rename(`${file}.tmp`, file);
+  save(threadId: string, usage: Usage): Promise<void> {
+    const write = this.writes.then(async () => {
+      await fs.mkdir(this.directory, { recursive: true, mode: 0o700 });
+      const file = this.fileFor(threadId);
+      await fs.writeFile(`${file}.tmp`, JSON.stringify(usage));
+      await fs.rename(`${file}.tmp`, file);
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
   }
 
   async load(threadId: string): Promise<Usage | null> {
+    await this.writes;
     try {
       return JSON.parse(await fs.readFile(this.fileFor(threadId), 'utf8')) as Usage;
     } catch {
@@ -30,6 +37,7 @@ export class UsageStore {
 
   /** Sums every thread's total: the user's usage under this bridge. */
   async totals(): Promise<{ usage: Usage; threads: number }> {
+    await this.writes;
     const usage: Usage = {
       input_tokens: 0,
       cached_input_tokens: 0,
