@@ -413,7 +413,7 @@ export interface components {
              *     next ones. Default `CODEX_APPROVAL_POLICY`. Requests arrive as `approval.requested` events.
              * @enum {string}
              */
-            approval_policy?: "never" | "on-request" | "on-failure" | "untrusted";
+            approval_policy?: "never" | "on-request" | "untrusted";
         };
         ChatResult: {
             thread_id: string;
@@ -789,8 +789,8 @@ export interface components {
             turn_id: string;
             /** @enum {string} */
             status: "completed" | "failed" | "interrupted";
-            error: components["schemas"]["TurnError"] & (Record<string, never> | null);
-            usage: components["schemas"]["Usage"] & (Record<string, never> | null);
+            error: components["schemas"]["TurnError"] | null;
+            usage: components["schemas"]["Usage"] | null;
         };
         /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. */
         ErrorEvent: {

@@ -1,9 +1,11 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createAuthenticator } from './auth';
 import { probeCodex, type CodexBinaryInfo } from './codex/binary';
 import { SessionManager } from './codex/sessionManager';
 import type { Config } from './config/env';
 import { createApp } from './http/app';
+import { problemType } from './http/errors';
 import { loadSpec } from './http/spec';
 import type { Logger } from './logger';
 import packageJson from '../package.json';
@@ -19,6 +21,32 @@ export interface RunningBridge {
 
 export interface StartOptions {
   validateResponses?: boolean;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers too large, malformed, too
+ * slow) still get a problem+json answer instead of a bare status line.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || (error.code === 'ECONNRESET' && socket.destroyed)) {
+    socket.destroy();
+    return;
+  }
+  const [status, title] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request header fields too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request timeout']
+        : [400, 'Bad request'];
+  const body = JSON.stringify({
+    type: problemType(status === 431 ? 'headers-too-large' : status === 408 ? 'request-timeout' : 'malformed-request'),
+    title,
+    status,
+    detail: status === 400 ? 'the request is not valid HTTP' : title.toLowerCase(),
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Wires config, codex, sessions, auth and HTTP together and listens. Used by main and by end-to-end tests. */
@@ -43,6 +71,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   });
 
   const server = http.createServer(app);
+  server.on('clientError', answerClientError);
   // Slow or stalled clients must not hold sockets forever; SSE streams are exempt from the request timeout.
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;

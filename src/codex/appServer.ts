@@ -55,7 +55,7 @@ export class AppServerProcess {
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     readonly connection: JsonRpcConnection,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -67,6 +67,12 @@ export class AppServerProcess {
     child.once('error', (error) => {
       this.exitReason = error.message;
       connection.close(new CodexExitedError(error.message));
+    });
+    // A write to a codex that died before Node noticed its exit fails with EPIPE; unhandled, that
+    // 'error' event would end the whole bridge.
+    child.stdin.on('error', (error) => {
+      logger.warn({ err: error.message }, 'writing to codex failed; treating it as exited');
+      connection.close(new CodexExitedError(`stdin: ${error.message}`));
     });
   }
 

@@ -207,8 +207,8 @@ export const turnCompletedEventSchema = z
     type: z.literal('turn.completed'),
     ...turnRef,
     status: z.enum(['completed', 'failed', 'interrupted']),
-    error: turnErrorSchema.nullable(),
-    usage: usageSchema.nullable(),
+    error: z.union([turnErrorSchema, z.null()]),
+    usage: z.union([usageSchema, z.null()]),
   })
   .meta({ id: 'TurnCompletedEvent', description: 'The last event of every turn that ends normally.' });
 

@@ -12,7 +12,7 @@ export class CodexRpcError extends Error {
 
   /** Codex answers every failure with -32600, so "no such thread" can only be told by its text. */
   get isUnknownThread(): boolean {
-    return /thread not loaded|no rollout found|invalid thread id|invalid session id|thread not found|not found for thread/i.test(
+    return /thread not loaded|no rollout found|invalid thread id|invalid session id|is archived|thread not found|not found for thread/i.test(
       this.message,
     );
   }

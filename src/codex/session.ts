@@ -1,7 +1,7 @@
 import type { components } from '../../generated/api';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
-import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../http/errors';
+import { ConflictError, ThreadNotFoundError, TurnInProgressError, ValidationError } from '../http/errors';
 import type { AppServerProcess } from './appServer';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
 import type { ApprovalDecision } from './bridgeEvents';
@@ -260,7 +260,14 @@ export class CodexSession {
     try {
       return await this.server.connection.request(method, params);
     } catch (error) {
-      if (threadId && error instanceof CodexRpcError && error.isUnknownThread) throw new ThreadNotFoundError(threadId);
+      if (!(error instanceof CodexRpcError)) throw error;
+      if (threadId && error.isUnknownThread) throw new ThreadNotFoundError(threadId);
+      // Cursors are codex's own; a client that made one up (or kept one too long) gets told so.
+      if (/invalid cursor/i.test(error.message)) {
+        throw new ValidationError('the cursor is not one this API gave out', [
+          { field: '/query/cursor', message: 'is not a valid cursor' },
+        ]);
+      }
       throw error;
     }
   }

@@ -32,7 +32,7 @@ export const envSchema = z
     CODEX_WORKING_DIR: optionalString,
     CODEX_HOME: optionalString,
     CODEX_MODEL: optionalString,
-    CODEX_APPROVAL_POLICY: z.enum(['never', 'on-request', 'on-failure', 'untrusted']).default('never'),
+    CODEX_APPROVAL_POLICY: z.enum(['never', 'on-request', 'untrusted']).default('never'),
     CODEX_SANDBOX: z.enum(['read-only', 'workspace-write', 'danger-full-access']).default('workspace-write'),
     CODEX_REQUEST_MAX_RETRIES: z.coerce.number().int().min(0).max(100).optional(),
     CODEX_STREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(100).optional(),

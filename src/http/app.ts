@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
@@ -58,7 +59,17 @@ export function createApp(options: AppOptions): Express {
   app.use(cors({ origin: options.corsOrigins === '*' ? '*' : options.corsOrigins, exposedHeaders: ['X-Thread-Id', 'X-Turn-Id', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'] }));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true } }));
   app.use(authMiddleware(options.authenticator, operations));
-  app.use(express.json({ limit: options.maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: options.maxBodyBytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      // JSON.parse would quietly turn invalid UTF-8 into U+FFFD and pass it on to the model.
+      verify: (_req, _res, body) => {
+        if (!isUtf8(body)) throw Object.assign(new Error('the body is not valid UTF-8'), { type: 'encoding.invalid', status: 400 });
+      },
+    }),
+  );
   app.use(
     OpenApiValidator.middleware({
       apiSpec: document,

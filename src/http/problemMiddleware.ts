@@ -45,8 +45,10 @@ function fromValidator(error: InstanceType<typeof validatorErrors.BadRequest>, i
 }
 
 /** body-parser's own errors carry a `type` string and a status. */
-function fromBodyParser(error: { type?: string; status?: number; message: string }): ApiError | undefined {
+function fromBodyParser(error: { type?: string; status?: number; expose?: boolean; message: string }): ApiError | undefined {
   switch (error.type) {
+    case 'encoding.invalid':
+      return new ValidationError(error.message, [{ field: '/body', message: 'is not valid UTF-8' }]);
     case 'entity.too.large':
       return new ApiError(413, 'payload-too-large', 'Payload too large', 'the request body is larger than MAX_BODY_BYTES');
     case 'entity.parse.failed':
@@ -57,6 +59,8 @@ function fromBodyParser(error: { type?: string; status?: number; message: string
     case 'request.aborted':
       return new ApiError(400, 'request-aborted', 'Request aborted', 'the client aborted the request');
     default:
+      // E.g. a body that does not match its Content-Encoding: a client error without a `type`.
+      if (error.expose && error.status === 400) return new ValidationError(error.message, [{ field: '/body', message: error.message }]);
       return undefined;
   }
 }

@@ -29,10 +29,16 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
   res.once('close', () => disconnected.abort());
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), options.keepaliveMs);
   let lastSeq = options.afterSeq ?? 0;
+  // Events that arrived together go out in one write: one HTTP chunk instead of one per event.
+  let pending = '';
   try {
-    for await (const { seq, event } of run.stream(lastSeq, disconnected.signal)) {
-      lastSeq = seq;
-      const written = res.write(`id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    for await (const batch of run.batches(lastSeq, disconnected.signal)) {
+      for (const { seq, event } of batch) {
+        pending += `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+        lastSeq = seq;
+      }
+      const written = res.write(pending);
+      pending = '';
       if (!written) await drained(res, disconnected.signal);
     }
   } catch (error) {
@@ -45,7 +51,8 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
         message: (error as Error).message,
         will_retry: false,
       };
-      res.write(`id: ${lastSeq + 1}\nevent: error\ndata: ${JSON.stringify(event)}\n\n`);
+      // Events of the batch formatted before the failure still go out, in order, before the error.
+      res.write(`${pending}id: ${lastSeq + 1}\nevent: error\ndata: ${JSON.stringify(event)}\n\n`);
     }
   } finally {
     clearInterval(keepalive);

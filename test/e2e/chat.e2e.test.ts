@@ -159,6 +159,11 @@ describe('threads and history with the real codex', () => {
     await request(bridge.url).delete(`/threads/${mine.threadId}`).set('X-User-Id', 'carol').expect(204);
     const after = await request(bridge.url).get('/threads').set('X-User-Id', 'carol').expect(200);
     expect(after.body.threads).toEqual([]);
+    const continued = await request(bridge.url)
+      .post('/chat')
+      .set('X-User-Id', 'carol')
+      .send({ thread_id: mine.threadId, messages: [{ content: 'still there?' }] });
+    expect(continued.status).toBe(404);
   });
 
   it('keeps users apart: another user’s thread is 404 everywhere', async () => {
@@ -184,6 +189,23 @@ describe('threads and history with the real codex', () => {
       .query({ thread_id: first.threadId, limit: 2, cursor: page1.body.next_cursor })
       .expect(200);
     expect(page2.body.messages.filter((message: { role: string }) => message.role === 'user').map((message: { content: string }) => message.content)).toEqual(['turn 3']);
+  });
+
+  it('400 naming the cursor for a cursor the API never gave out', async () => {
+    const threads = await request(bridge.url).get('/threads').query({ cursor: 'made-up' });
+    expect(threads.status).toBe(400);
+    expect(threads.body.errors).toEqual([{ field: '/query/cursor', message: 'is not a valid cursor' }]);
+    const own = await streamChat({ messages: [{ content: 'for the cursor test' }] });
+    const history = await request(bridge.url).get('/history').query({ thread_id: own.threadId, cursor: 'made-up' });
+    expect(history.status).toBe(400);
+  });
+
+  it('answers a problem, not a bare status line, to a request head too large for Node', async () => {
+    const res = await request(bridge.url).get('/threads').set('X-Padding', 'x'.repeat(20_000));
+    expect(res.status).toBe(431);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.text)).toMatchObject({ status: 431, type: 'urn:codex-api-bridge:problem:headers-too-large' });
+    await request(bridge.url).get('/status').expect(200);
   });
 
   it('404 for an unknown thread id', async () => {

@@ -178,6 +178,24 @@ describe('faults', () => {
     });
   });
 
+  it('survives writing to a codex that died before Node noticed (EPIPE): the call fails, the bridge lives on', async () => {
+    await withBridge({}, async (bridge) => {
+      await request(bridge.url).get('/threads').set('X-User-Id', 'lena').expect(200);
+      const session = bridge.sessions.peek('lena');
+      const pid = session?.pid ?? 0;
+      process.kill(pid, 'SIGKILL');
+      // Spin without yielding, so Node cannot reap the child: it is a zombie and its stdin is a broken pipe.
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
+        /* busy wait on purpose */
+      }
+      // A large write reaches the broken pipe before Node has seen the exit.
+      const call = session?.listThreads(10, 'x'.repeat(1 << 20));
+      await expect(call).rejects.toThrow(/codex app-server exited|EPIPE/);
+      await request(bridge.url).get('/threads').set('X-User-Id', 'lena').expect(200);
+    });
+  });
+
   it('ends a turn at TURN_TIMEOUT_SECONDS: interrupt, error event, thread usable', async () => {
     await withBridge({ TURN_TIMEOUT_SECONDS: '1.5' }, async (bridge) => {
       fake.enqueue({ kind: 'hang' });

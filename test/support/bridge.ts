@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config/env';
 import { silentLogger, type Logger } from '../../src/logger';
 import { startBridge, type RunningBridge } from '../../src/server';
+import { assertMatchesSpec } from './specSchemas';
 import { fakeModelEnv, startFakeModel, type FakeModel } from './fakeModel';
 
 export interface TestBridge extends RunningBridge {
@@ -77,9 +78,13 @@ export function parseSse(body: string): SseEvent[] {
     .filter((event) => event.data !== '' || event.event !== undefined);
 }
 
-/** Every JSON event of an SSE body (without the final [DONE]). */
+/** Every JSON event of an SSE body (without the final [DONE]), each checked against openapi.yaml's ChatEvent. */
 export function jsonEvents(body: string): Array<Record<string, unknown> & { type: string }> {
   return parseSse(body)
     .filter((event) => event.data !== '[DONE]')
-    .map((event) => JSON.parse(event.data) as Record<string, unknown> & { type: string });
+    .map((event) => {
+      const data = JSON.parse(event.data) as Record<string, unknown> & { type: string };
+      assertMatchesSpec('ChatEvent', data);
+      return data;
+    });
 }

@@ -25,6 +25,8 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ MAX_SESSIONS: '0' })).toThrow(/MAX_SESSIONS/);
     expect(() => parseConfig({ OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
     expect(() => parseConfig({ DEBUG: 'maybe' })).toThrow(/DEBUG/);
+    // codex 0.169 has no such policy: refusing it at start-up beats a 502 on every chat.
+    expect(() => parseConfig({ CODEX_APPROVAL_POLICY: 'on-failure' })).toThrow(/CODEX_APPROVAL_POLICY/);
   });
 
   it('names every missing Keycloak setting', () => {
