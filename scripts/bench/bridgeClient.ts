@@ -11,6 +11,8 @@ export interface ChatOptions {
   userId?: string;
   authorization?: string;
   timeoutMs?: number;
+  /** Called once, when the first assistant delta arrives. */
+  onFirstDelta?: () => void;
 }
 
 export function newAgent(): http.Agent {
@@ -71,7 +73,10 @@ export function chatStream(baseUrl: string, agent: http.Agent, options: ChatOpti
         timing.events++;
         if (eventName === 'message.delta') {
           timing.deltas++;
-          timing.firstDeltaAt ??= performance.now();
+          if (timing.firstDeltaAt === undefined) {
+            timing.firstDeltaAt = performance.now();
+            options.onFirstDelta?.();
+          }
         } else if (eventName === 'turn.completed') {
           timing.completedAt = performance.now();
           const parsed = JSON.parse(data) as { status?: string; error?: { message?: string } | null };
@@ -115,7 +120,12 @@ export interface GetResult {
 }
 
 /** One GET, body read and dropped; `status` 0 means the request failed. */
-export function timedGet(url: string, agent: http.Agent, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<GetResult> {
+export function timedGet(
+  url: string,
+  agent: http.Agent,
+  headers: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<GetResult> {
   const startedAt = performance.now();
   return new Promise((resolve) => {
     const request = http.get(url, { headers, agent, timeout: timeoutMs }, (response) => {

@@ -10,7 +10,8 @@ export interface BenchContext {
 }
 
 export function createLogger(startedAt = performance.now()): (message: string) => void {
-  return (message) => process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+  return (message) =>
+    process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
 }
 
 /** CPU time (user + system, microseconds) of the bridge process, read inside it. */

@@ -51,6 +51,10 @@ export interface HostStartOptions {
   args?: string[];
   startTimeoutMs?: number;
   name: string;
+  /** The helper's stdout: shown, or dropped (the bridge logs JSON lines there). */
+  stdout?: 'inherit' | 'ignore';
+  /** Environment of the helper (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The parent's handle on one helper process. */
@@ -81,17 +85,21 @@ export class Host<C extends CommandMap, Ready> {
     return this.child.pid ?? -1;
   }
 
-  /** Forks `script` (relative to the repo root) and waits for its `ready` message. */
+  /** Forks `script` (relative to the repo root, or absolute) and waits for its `ready` message. */
   static async start<C extends CommandMap, Ready>(script: string, options: HostStartOptions): Promise<Host<C, Ready>> {
-    const child = fork(path.join(REPO_ROOT, script), options.args ?? [], {
+    const child = fork(path.resolve(REPO_ROOT, script), options.args ?? [], {
       cwd: REPO_ROOT,
+      env: options.env ?? process.env,
       execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],
     });
     const timeoutMs = options.startTimeoutMs ?? 60_000;
     try {
       const info = await new Promise<unknown>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${options.name} did not start within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${options.name} did not start within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const onMessage = (message: unknown): void => {
           if (!isObject(message)) return;
           if (message.kind === 'ready') {

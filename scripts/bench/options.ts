@@ -9,17 +9,20 @@ export interface BenchOptions {
   /** Folder for a V8 CPU profile of the main bridge process (latency, throughput, concurrency, stalls). */
   profileDir: string | undefined;
   sections: Set<Section>;
+  /** Keep the real HOME for codex (its per-thread login-shell snapshot then sources ~/.bashrc). */
+  realHome: boolean;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
-export const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--profile [DIR]] [--only SECTION[,SECTION...]]
+export const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--profile [DIR]] [--only SECTION[,SECTION...]] [--real-home]
 
   --quick        small iteration counts (under 2 minutes); default is the full run (about 5-10 minutes)
   --out FILE     where to write the JSON results (default: bench-results.json at the repo root)
   --profile DIR  write a V8 CPU profile of the main bridge process to DIR (default .cache/bench-profile)
                  and print its hottest functions
-  --only LIST    run only these sections: ${SECTIONS.join(', ')} (stalls run with concurrency)`;
+  --only LIST    run only these sections: ${SECTIONS.join(', ')} (stalls run with concurrency)
+  --real-home    run codex with the real HOME (default: an empty one; codex sources ~/.bashrc at every thread/start)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
@@ -27,6 +30,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     out: path.join(REPO_ROOT, 'bench-results.json'),
     profileDir: undefined,
     sections: new Set(SECTIONS),
+    realHome: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -54,12 +58,17 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       }
       case '--only': {
-        const wanted = value().split(',').map((name) => name.trim());
+        const wanted = value()
+          .split(',')
+          .map((name) => name.trim());
         const unknown = wanted.filter((name) => !(SECTIONS as readonly string[]).includes(name));
         if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}\n${USAGE}`);
         options.sections = new Set(wanted as Section[]);
         break;
       }
+      case '--real-home':
+        options.realHome = true;
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -87,6 +96,10 @@ export interface Plan {
   stallDeltas: number;
   stallDelayMs: number;
   memoryLevels: number[];
+  /** Idle app-servers spawned directly, native and through the Node wrapper, for the per-session comparison. */
+  wrapperLevels: number[];
+  /** Spawn-to-logged-in timings, native and wrapper alternating. */
+  startupPairs: number;
   authPairs: number;
 }
 
@@ -102,24 +115,28 @@ export function planFor(quick: boolean): Plan {
         concurrencyLevels: [1, 10, 50],
         warmRounds: (users) => (users >= 50 ? 1 : users >= 10 ? 2 : 5),
         stallStreams: 50,
-        stallDeltas: 150,
-        stallDelayMs: 10,
-        memoryLevels: [0, 10, 50],
-        authPairs: 100,
-      }
-    : {
-        latencyWarmup: 6,
-        shortPairs: 100,
-        longPairs: 30,
-        longDeltas: 2000,
-        parallelStreams: 20,
-        parallelRounds: 4,
-        concurrencyLevels: [1, 10, 50],
-        warmRounds: (users) => (users >= 50 ? 4 : users >= 10 ? 8 : 30),
-        stallStreams: 50,
         stallDeltas: 300,
         stallDelayMs: 10,
         memoryLevels: [0, 10, 50],
-        authPairs: 400,
+        wrapperLevels: [10],
+        startupPairs: 5,
+        authPairs: 100,
+      }
+    : {
+        latencyWarmup: 8,
+        shortPairs: 150,
+        longPairs: 40,
+        longDeltas: 2000,
+        parallelStreams: 20,
+        parallelRounds: 6,
+        concurrencyLevels: [1, 10, 50],
+        warmRounds: (users) => (users >= 50 ? 6 : users >= 10 ? 12 : 40),
+        stallStreams: 50,
+        stallDeltas: 1000,
+        stallDelayMs: 10,
+        memoryLevels: [0, 10, 50],
+        wrapperLevels: [10, 50],
+        startupPairs: 10,
+        authPairs: 1000,
       };
 }

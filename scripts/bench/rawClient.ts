@@ -22,6 +22,8 @@ export interface RawServerOptions {
   approvalPolicy: string;
   sandbox: string;
   rpcTimeoutMs?: number;
+  /** Variables set on top of this process's environment (e.g. HOME). */
+  env?: Record<string, string>;
 }
 
 type Json = Record<string, unknown>;
@@ -73,7 +75,7 @@ export class RawAppServer {
   /** Spawns, initializes and logs in, exactly as the bridge's AppServerProcess.start does. */
   static async start(options: RawServerOptions): Promise<RawAppServer> {
     fs.mkdirSync(options.codexHome, { recursive: true, mode: 0o700 });
-    const env: NodeJS.ProcessEnv = { ...process.env, CODEX_HOME: options.codexHome };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, CODEX_HOME: options.codexHome };
     delete env.OPENAI_API_KEY;
     delete env.CODEX_API_KEY;
     const args = [
@@ -81,10 +83,18 @@ export class RawAppServer {
       'app-server',
       ...providerArgs({ baseUrl: options.baseUrl, model: options.model, requestMaxRetries: 0, streamMaxRetries: 0 }),
     ];
-    const child = spawn(options.command.file, args, { cwd: options.workingDir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(options.command.file, args, {
+      cwd: options.workingDir,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     const server = new RawAppServer(child, options);
     try {
-      await server.request('initialize', { clientInfo: { name: 'bench-raw-client', version: '0.0.0' }, capabilities: null });
+      await server.request('initialize', {
+        clientInfo: { name: 'bench-raw-client', version: '0.0.0' },
+        capabilities: null,
+      });
       server.send({ method: 'initialized' });
       await server.request('account/login/start', { type: 'apiKey', apiKey: options.apiKey });
     } catch (error) {
@@ -132,7 +142,10 @@ export class RawAppServer {
       const id = thread.id;
       threadId = id;
       const finished = new Promise<{ status: string; error: string | undefined }>((resolve) => {
-        const timer = setTimeout(() => resolve({ status: 'timeout', error: `no turn/completed within ${timeoutMs} ms` }), timeoutMs);
+        const timer = setTimeout(
+          () => resolve({ status: 'timeout', error: `no turn/completed within ${timeoutMs} ms` }),
+          timeoutMs,
+        );
         this.turns.set(id, {
           startedAt,
           firstDeltaAt: undefined,

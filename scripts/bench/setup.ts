@@ -33,6 +33,8 @@ export class BenchResources {
   private readonly raws = new Set<RawAppServer>();
   readonly root: string;
   readonly workDir: string;
+  /** HOME of every codex process (bridge's and baseline's alike), or undefined to keep the real one. */
+  readonly codexUserHome: string | undefined;
   private counter = 0;
 
   private constructor(
@@ -40,13 +42,20 @@ export class BenchResources {
     readonly codexVersion: string,
     readonly fake: FakeHost,
     root: string,
+    cleanHome: boolean,
   ) {
     this.root = root;
     this.workDir = path.join(root, 'work');
     fs.mkdirSync(this.workDir, { recursive: true });
+    this.codexUserHome = cleanHome ? path.join(root, 'home') : undefined;
+    if (this.codexUserHome) fs.mkdirSync(this.codexUserHome, { recursive: true });
   }
 
-  static async create(): Promise<BenchResources> {
+  /**
+   * `cleanHome`: codex takes a login-shell snapshot (`bash -lc`, sourcing ~/.bashrc) at every thread/start;
+   * with an empty HOME that costs what it costs a service account, not what this machine's shell set-up costs.
+   */
+  static async create(cleanHome = true): Promise<BenchResources> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-bench-'));
     let fake: FakeHost | undefined;
     try {
@@ -55,7 +64,7 @@ export class BenchResources {
       fake = await Host.start<FakeModelHostCommands, FakeModelHostInfo>('scripts/bench/hosts/fakeModelHost.ts', {
         name: 'fake model',
       });
-      const resources = new BenchResources(codex.command, codex.version ?? 'unknown', fake, root);
+      const resources = new BenchResources(codex.command, codex.version ?? 'unknown', fake, root, cleanHome);
       resources.hosts.push(fake);
       return resources;
     } catch (error) {
@@ -92,7 +101,8 @@ export class BenchResources {
       CODEX_SANDBOX: SANDBOX,
       BASE_DATA_DIR: this.freshDir('bridge-data'),
       CODEX_WORKING_DIR: this.workDir,
-      LOG_LEVEL: 'silent',
+      // The production default; the bridge process's stdout goes to /dev/null, so logging costs what it costs.
+      LOG_LEVEL: 'info',
       ALLOW_USER_ID_OVERRIDE: 'true',
       MAX_SESSIONS: '64',
       MAX_STREAMS_PER_USER: '64',
@@ -112,6 +122,8 @@ export class BenchResources {
       name: options.name,
       args: [JSON.stringify(this.bridgeEnv(options.env))],
       nodeFlags,
+      stdout: 'ignore',
+      env: this.codexUserHome ? { ...process.env, HOME: this.codexUserHome } : process.env,
     });
     this.hosts.push(host);
     return host;
@@ -134,6 +146,7 @@ export class BenchResources {
       model: FAKE_MODEL_NAME,
       approvalPolicy: APPROVAL_POLICY,
       sandbox: SANDBOX,
+      env: this.codexUserHome ? { HOME: this.codexUserHome } : {},
     });
     this.raws.add(raw);
     return raw;

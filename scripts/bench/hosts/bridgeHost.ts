@@ -4,8 +4,9 @@
  *
  *   forked by scripts/bench (node --import tsx [--expose-gc] [--cpu-prof] scripts/bench/hosts/bridgeHost.ts '<env JSON>')
  */
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { parseConfig } from '../../../src/config/env';
-import { silentLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/logger';
 import { startBridge } from '../../../src/server';
 import { serveHost } from '../ipc';
 import { LoopMonitor, type LoopDelayStats } from '../loopMonitor';
@@ -23,6 +24,16 @@ export interface MemorySnapshot {
   arrayBuffers: number;
 }
 
+/** Garbage-collection pauses of the bridge process since the last reset (PerformanceObserver 'gc'). */
+export interface GcStats {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  /** Mark-compact collections: the long pauses. */
+  major: number;
+  majorMaxMs: number;
+}
+
 export interface BridgeHostInfo {
   url: string;
   codexVersion: string | undefined;
@@ -32,12 +43,36 @@ export interface BridgeHostInfo {
 export type BridgeHostCommands = {
   cpu: { arg: null; result: CpuSnapshot };
   memory: { arg: { gc: boolean }; result: MemorySnapshot };
-  loopStart: { arg: { resolutionMs: number }; result: null };
-  loopStop: { arg: null; result: LoopDelayStats };
+  /** Named monitors, so that a window can be measured inside a longer one. */
+  loopStart: { arg: { name: string; resolutionMs: number; split?: boolean }; result: null };
+  loopStop: { arg: { name: string }; result: LoopDelayStats };
   /** Stops every session that is not busy (as idle cleanup would, now); resolves with how many. */
   sweep: { arg: null; result: number };
   activeSessions: { arg: null; result: number };
+  gcStats: { arg: { reset: boolean }; result: GcStats };
 };
+
+function observeGc(): { read: (reset: boolean) => GcStats } {
+  let stats: GcStats = { count: 0, totalMs: 0, maxMs: 0, major: 0, majorMaxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      stats.count++;
+      stats.totalMs += entry.duration;
+      stats.maxMs = Math.max(stats.maxMs, entry.duration);
+      if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        stats.major++;
+        stats.majorMaxMs = Math.max(stats.majorMaxMs, entry.duration);
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return {
+    read: (reset) => {
+      const current = stats;
+      if (reset) stats = { count: 0, totalMs: 0, maxMs: 0, major: 0, majorMaxMs: 0 };
+      return current;
+    },
+  };
+}
 
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -49,13 +84,19 @@ function collectGarbage(): void {
 serveHost<BridgeHostCommands>(async () => {
   const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
   const config = parseConfig(env);
-  const bridge = await startBridge(config, silentLogger, { validateResponses: false });
+  // As `npm start` runs it: JSON logs on stdout (the benchmark sends them to /dev/null), no response validation.
+  const bridge = await startBridge(config, createLogger(config.logLevel), { validateResponses: false });
   if (!bridge.codex.command) {
     await bridge.close();
     throw new Error(`codex is not available: ${bridge.codex.problem ?? 'unknown'}`);
   }
-  const monitor = new LoopMonitor();
-  const info: BridgeHostInfo = { url: bridge.url, codexVersion: bridge.codex.version, codexFile: bridge.codex.command.file };
+  const monitors = new Map<string, LoopMonitor>();
+  const gc = observeGc();
+  const info: BridgeHostInfo = {
+    url: bridge.url,
+    codexVersion: bridge.codex.version,
+    codexFile: bridge.codex.command.file,
+  };
   return {
     info,
     handlers: {
@@ -74,13 +115,20 @@ serveHost<BridgeHostCommands>(async () => {
           arrayBuffers: usage.arrayBuffers,
         };
       },
-      loopStart: async ({ resolutionMs }) => {
-        monitor.start(resolutionMs);
+      loopStart: async ({ name, resolutionMs, split }) => {
+        const monitor = monitors.get(name) ?? new LoopMonitor();
+        monitors.set(name, monitor);
+        monitor.start(resolutionMs, split ?? false);
         return null;
       },
-      loopStop: async () => monitor.stop(),
+      loopStop: async ({ name }) => {
+        const monitor = monitors.get(name);
+        monitors.delete(name);
+        return monitor ? monitor.stop() : new LoopMonitor().stop();
+      },
       sweep: async () => bridge.sessions.sweepIdle(Number.MAX_SAFE_INTEGER),
       activeSessions: async () => bridge.sessions.activeSessions,
+      gcStats: async ({ reset }) => gc.read(reset),
     },
     onStop: () => bridge.close(),
   };

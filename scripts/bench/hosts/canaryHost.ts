@@ -7,20 +7,27 @@ import { serveHost } from '../ipc';
 import { LoopMonitor, type LoopDelayStats } from '../loopMonitor';
 
 export type CanaryHostCommands = {
-  loopStart: { arg: { resolutionMs: number }; result: null };
-  loopStop: { arg: null; result: LoopDelayStats };
+  /** Named monitors, so that a window can be measured inside a longer one. */
+  loopStart: { arg: { name: string; resolutionMs: number; split?: boolean }; result: null };
+  loopStop: { arg: { name: string }; result: LoopDelayStats };
 };
 
 serveHost<CanaryHostCommands>(async () => {
-  const monitor = new LoopMonitor();
+  const monitors = new Map<string, LoopMonitor>();
   return {
     info: null,
     handlers: {
-      loopStart: async ({ resolutionMs }) => {
-        monitor.start(resolutionMs);
+      loopStart: async ({ name, resolutionMs, split }) => {
+        const monitor = monitors.get(name) ?? new LoopMonitor();
+        monitors.set(name, monitor);
+        monitor.start(resolutionMs, split ?? false);
         return null;
       },
-      loopStop: async () => monitor.stop(),
+      loopStop: async ({ name }) => {
+        const monitor = monitors.get(name);
+        monitors.delete(name);
+        return monitor ? monitor.stop() : new LoopMonitor().stop();
+      },
     },
     onStop: async () => undefined,
   };

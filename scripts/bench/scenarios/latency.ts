@@ -7,6 +7,7 @@ import type { FakeReply } from '../../../test/support/fakeModel';
 import { chatStream, newAgent } from '../bridgeClient';
 import { bridgeCpuUs, ownCpuUs, type BenchContext } from '../context';
 import type { RawAppServer } from '../rawClient';
+import type { GcStats, MemorySnapshot } from '../hosts/bridgeHost';
 import type { BridgeHost } from '../setup';
 import { ratio, summarize, type Summary } from '../stats';
 import { totalMs, ttfdMs, type TurnTiming } from '../timing';
@@ -30,13 +31,23 @@ export interface LatencyCaseResult {
   pairs: number;
   bridge: SideResult;
   raw: SideResult;
-  ratios: { ttfdP50: number; ttfdP95: number; totalP50: number; totalP95: number; deltasPerSecondP50: number; cpuPer1kEvents: number };
+  ratios: {
+    ttfdP50: number;
+    ttfdP95: number;
+    totalP50: number;
+    totalP95: number;
+    deltasPerSecondP50: number;
+    cpuPer1kEvents: number;
+  };
   /** bridge p50 - raw p50, milliseconds. */
   ttfdOverheadP50Ms: number;
   totalOverheadP50Ms: number;
   /** Median of per-pair differences (bridge run minus the raw run next to it), milliseconds. */
   pairedTtfdDeltaP50Ms: number;
   pairedTotalDeltaP50Ms: number;
+  /** The bridge process's garbage collections during the measured pairs, and its memory after them (no forced GC). */
+  bridgeGc: GcStats;
+  bridgeMemoryAfter: MemorySnapshot;
 }
 
 export interface LatencyCase {
@@ -70,7 +81,9 @@ function side(samples: Sample[]): SideResult {
     totalMs: summarize(good.map((sample) => totalMs(sample.timing))),
     deltasPerSecond: summarize(
       good.map(({ timing }) =>
-        timing.firstDeltaAt === undefined || timing.deltas < 2 ? Number.NaN : timing.deltas / ((timing.completedAt - timing.firstDeltaAt) / 1000),
+        timing.firstDeltaAt === undefined || timing.deltas < 2
+          ? Number.NaN
+          : timing.deltas / ((timing.completedAt - timing.firstDeltaAt) / 1000),
       ),
     ),
     eventsPerTurn: good.length === 0 ? 0 : events / good.length,
@@ -107,17 +120,22 @@ export async function runLatency(
   try {
     for (const latencyCase of cases) {
       await resources.setReply(latencyCase.reply);
-      log(`latency, ${latencyCase.label}: ${plan.latencyWarmup} warm-up pairs, then ${latencyCase.pairs} pairs A B A B`);
+      log(
+        `latency, ${latencyCase.label}: ${plan.latencyWarmup} warm-up pairs, then ${latencyCase.pairs} pairs A B A B`,
+      );
       for (let i = 0; i < plan.latencyWarmup; i++) {
         await bridgeTurn();
         await rawTurn();
       }
       const bridgeSamples: Sample[] = [];
       const rawSamples: Sample[] = [];
+      await bridge.call('gcStats', { reset: true });
       for (let i = 0; i < latencyCase.pairs; i++) {
         bridgeSamples.push(await bridgeTurn());
         rawSamples.push(await rawTurn());
       }
+      const bridgeGc = await bridge.call('gcStats', { reset: true });
+      const bridgeMemoryAfter = await bridge.call('memory', { gc: false });
       const bridgeSide = side(bridgeSamples);
       const rawSide = side(rawSamples);
       const paired = (measure: (timing: TurnTiming) => number | undefined): number =>
@@ -147,6 +165,8 @@ export async function runLatency(
         totalOverheadP50Ms: bridgeSide.totalMs.p50 - rawSide.totalMs.p50,
         pairedTtfdDeltaP50Ms: paired(ttfdMs),
         pairedTotalDeltaP50Ms: paired(totalMs),
+        bridgeGc,
+        bridgeMemoryAfter,
       });
     }
   } finally {

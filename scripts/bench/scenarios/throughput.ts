@@ -30,8 +30,20 @@ export interface ParallelResult {
   deltasPerStream: number;
   rounds: number;
   users: string;
-  bridge: { rounds: RoundResult[]; deltasPerSecond: Summary; cpuUsPer1kEvents: Summary; errors: number; firstError: string | undefined };
-  raw: { rounds: RoundResult[]; deltasPerSecond: Summary; cpuUsPer1kEvents: Summary; errors: number; firstError: string | undefined };
+  bridge: {
+    rounds: RoundResult[];
+    deltasPerSecond: Summary;
+    cpuUsPer1kEvents: Summary;
+    errors: number;
+    firstError: string | undefined;
+  };
+  raw: {
+    rounds: RoundResult[];
+    deltasPerSecond: Summary;
+    cpuUsPer1kEvents: Summary;
+    errors: number;
+    firstError: string | undefined;
+  };
   ratios: { deltasPerSecondP50: number; cpuPer1kEvents: number };
   /** Event-loop delay in the bridge process during its rounds (information; the stall target is measured with 50 streams). */
   bridgeLoop: LoopDelayStats | undefined;
@@ -69,7 +81,9 @@ export async function runParallel(
     const before = await bridgeCpuUs(bridge);
     const startedAt = performance.now();
     const timings = await Promise.all(
-      Array.from({ length: streams }, () => chatStream(bridge.info.url, agent, { prompt: 'Stream a lot', userId: 'throughput' })),
+      Array.from({ length: streams }, () =>
+        chatStream(bridge.info.url, agent, { prompt: 'Stream a lot', userId: 'throughput' }),
+      ),
     );
     const after = await bridgeCpuUs(bridge);
     firstErrors.bridge ??= timings.find((timing) => !timing.ok)?.error;
@@ -85,12 +99,14 @@ export async function runParallel(
 
   try {
     await resources.setReply(longReply(plan.longDeltas));
-    log(`throughput: ${streams} parallel streams x ${plan.longDeltas} deltas (one user, ${streams} threads), 1 warm-up + ${plan.parallelRounds} rounds A B A B`);
+    log(
+      `throughput: ${streams} parallel streams x ${plan.longDeltas} deltas (one user, ${streams} threads), 1 warm-up + ${plan.parallelRounds} rounds A B A B`,
+    );
     await bridgeRound();
     await rawRound();
     const bridgeRounds: RoundResult[] = [];
     const rawRounds: RoundResult[] = [];
-    await bridge.call('loopStart', { resolutionMs: 1 });
+    await bridge.call('loopStart', { name: 'throughput', resolutionMs: 1 });
     let bridgeLoop: LoopDelayStats | undefined;
     try {
       for (let i = 0; i < plan.parallelRounds; i++) {
@@ -98,7 +114,7 @@ export async function runParallel(
         rawRounds.push(await rawRound());
       }
     } finally {
-      bridgeLoop = await bridge.call('loopStop', null);
+      bridgeLoop = await bridge.call('loopStop', { name: 'throughput' });
     }
     const pack = (rounds: RoundResult[], firstError: string | undefined): ParallelResult['bridge'] => ({
       rounds,
