@@ -75,7 +75,9 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   // Slow or stalled clients must not hold sockets forever; SSE streams are exempt from the request timeout.
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
+  // Longer than the usual client and proxy idle timeouts (60 s), so a client never reuses a socket the
+  // server is closing at that moment (ECONNRESET under load, seen in the benchmark).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
