@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { descendantsOf } from '../src/codex/processTree';
-import { startTestBridge, type TestBridge } from '../test/support/bridge';
+import { parseSse, startTestBridge, type SseEvent, type TestBridge } from '../test/support/bridge';
 import { startFakeModel, type FakeModel } from '../test/support/fakeModel';
 
 // ---- options -------------------------------------------------------------------------------------------
@@ -218,12 +218,6 @@ function send(bridge: TestBridge, method: string, target: string, user: string, 
   });
 }
 
-interface SseEvent {
-  id: string | undefined;
-  event: string | undefined;
-  data: string;
-}
-
 interface StreamReply {
   status: number;
   events: SseEvent[];
@@ -232,26 +226,6 @@ interface StreamReply {
   /** We hung up on purpose. */
   hungUp: boolean;
   body: unknown;
-}
-
-function parseBlocks(text: string): SseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '')
-    .map((block) => {
-      const event: SseEvent = { id: undefined, event: undefined, data: '' };
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'id') event.id = value;
-        else if (field === 'event') event.event = value;
-        else if (field === 'data') event.data += value;
-      }
-      return event;
-    })
-    .filter((event) => event.data !== '');
 }
 
 /** POST /chat with stream true; with `hangUpAfterDeltas`, the client hangs up after that many deltas. */
@@ -283,7 +257,7 @@ function streamChat(
         const finish = (hungUp: boolean): void => {
           if (settled) return;
           settled = true;
-          events.push(...parseBlocks(buffer));
+          events.push(...parseSse(buffer));
           const done = events.at(-1)?.data === '[DONE]';
           let parsedBody: unknown;
           if (res.statusCode !== 200) {
@@ -299,7 +273,7 @@ function streamChat(
           buffer += chunk;
           const complete = buffer.lastIndexOf('\n\n');
           if (complete >= 0) {
-            events.push(...parseBlocks(buffer.slice(0, complete + 2)));
+            events.push(...parseSse(buffer.slice(0, complete + 2)));
             buffer = buffer.slice(complete + 2);
           }
           if (
