@@ -34,10 +34,3 @@ export class CodexTimeoutError extends Error {
     this.name = 'CodexTimeoutError';
   }
 }
-
-export class CodexUnavailableError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'CodexUnavailableError';
-  }
-}

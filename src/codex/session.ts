@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { ConflictError, ThreadNotFoundError, TurnInProgressError, ValidationError } from '../http/errors';
 import type { AppServerProcess } from './appServer';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
-import type { ApprovalDecision } from './bridgeEvents';
+import type { ApprovalDecision, Usage } from './bridgeEvents';
 import { CodexRpcError } from './errors';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
 import { threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
@@ -290,16 +290,17 @@ export class CodexSession {
     this.apply(run, notification);
   }
 
+  /** Made once, not per notification: this is the event stream's hot path. */
+  private readonly saveThreadUsage = (threadId: string, threadTotal: Usage): void => {
+    this.usageStore
+      .save(threadId, threadTotal)
+      .catch((error: Error) => this.logger.warn({ err: error.message, threadId }, 'could not save thread usage'));
+  };
+
   /** A notification of a shape the bridge does not know is logged and skipped; it never ends the process. */
   private apply(run: TurnRun, notification: Notification): void {
     try {
-      applyNotification(run, notification, (threadTotal) =>
-        this.usageStore
-          .save(run.threadId, threadTotal)
-          .catch((error: Error) =>
-            this.logger.warn({ err: error.message, threadId: run.threadId }, 'could not save thread usage'),
-          ),
-      );
+      applyNotification(run, notification, this.saveThreadUsage);
     } catch (error) {
       this.logger.warn(
         { err: (error as Error).message, method: notification.method },

@@ -26,11 +26,11 @@ function deltaOf(params: Notification['params']): { itemId: string; delta: strin
   return notifications.delta.parse(params);
 }
 
-/** Applies one notification to its turn; `onThreadUsage` receives the thread's new token total. */
+/** Applies one notification to its turn; `onThreadUsage` receives the thread and its new token total. */
 export function applyNotification(
   run: TurnRun,
   { method, params }: Notification,
-  onThreadUsage: (threadTotal: Usage) => void,
+  onThreadUsage: (threadId: string, threadTotal: Usage) => void,
 ): void {
   if (run.rawEvents) run.emit({ type: 'codex', method, params });
   switch (method) {
@@ -75,7 +75,7 @@ export function applyNotification(
       run.usageBaseline ??= subtractUsage(threadTotal, normalizeUsage(tokenUsage.last));
       run.usage = subtractUsage(threadTotal, run.usageBaseline);
       run.emit({ type: 'usage', usage: normalizeUsage(tokenUsage.last), thread_total: threadTotal });
-      onThreadUsage(threadTotal);
+      onThreadUsage(run.threadId, threadTotal);
       break;
     }
     case 'error': {

@@ -1,12 +1,27 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { error as validatorErrors } from 'express-openapi-validator';
-import { CodexExitedError, CodexRpcError, CodexTimeoutError, CodexUnavailableError } from '../codex/errors';
+import { CodexExitedError, CodexRpcError, CodexTimeoutError } from '../codex/errors';
 import type { Logger } from '../logger';
-import { ApiError, BadGatewayError, NotFoundError, ServiceUnavailableError, ValidationError, problemType, type InvalidParam, type Problem } from './errors';
+import {
+  ApiError,
+  BadGatewayError,
+  NotFoundError,
+  ValidationError,
+  problemType,
+  type InvalidParam,
+  type Problem,
+} from './errors';
 
 interface ValidatorErrorItem {
   path?: string;
   message?: string;
+}
+
+/** The shape of every express-openapi-validator error (BadRequest, NotFound, MethodNotAllowed...). */
+interface ValidatorError {
+  status: number;
+  message: string;
+  errors: ValidatorErrorItem[];
+  headers?: { Allow?: string };
 }
 
 /** Turns express-openapi-validator's `.path` (`/body/messages/0/content`, `.query.limit`) into one form. */
@@ -26,10 +41,10 @@ const VALIDATOR_PROBLEMS: Record<number, { slug: string; title: string }> = {
   415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
 };
 
-function fromValidator(error: InstanceType<typeof validatorErrors.BadRequest>, instance: string): Problem {
+function fromValidator(error: ValidatorError, instance: string): Problem {
   const status = error.status;
   const kind = VALIDATOR_PROBLEMS[status] ?? { slug: 'request-error', title: 'Request error' };
-  const items = (error.errors ?? []) as ValidatorErrorItem[];
+  const items = error.errors;
   const problem: Problem = {
     type: problemType(kind.slug),
     title: kind.title,
@@ -45,14 +60,26 @@ function fromValidator(error: InstanceType<typeof validatorErrors.BadRequest>, i
 }
 
 /** body-parser's own errors carry a `type` string and a status. */
-function fromBodyParser(error: { type?: string; status?: number; expose?: boolean; message: string }): ApiError | undefined {
+function fromBodyParser(error: {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+  message: string;
+}): ApiError | undefined {
   switch (error.type) {
     case 'encoding.invalid':
       return new ValidationError(error.message, [{ field: '/body', message: 'is not valid UTF-8' }]);
     case 'entity.too.large':
-      return new ApiError(413, 'payload-too-large', 'Payload too large', 'the request body is larger than MAX_BODY_BYTES');
+      return new ApiError(
+        413,
+        'payload-too-large',
+        'Payload too large',
+        'the request body is larger than MAX_BODY_BYTES',
+      );
     case 'entity.parse.failed':
-      return new ValidationError(`the body is not valid JSON: ${error.message}`, [{ field: '/body', message: 'is not valid JSON' }]);
+      return new ValidationError(`the body is not valid JSON: ${error.message}`, [
+        { field: '/body', message: 'is not valid JSON' },
+      ]);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ApiError(415, 'unsupported-media-type', 'Unsupported media type', error.message);
@@ -60,7 +87,8 @@ function fromBodyParser(error: { type?: string; status?: number; expose?: boolea
       return new ApiError(400, 'request-aborted', 'Request aborted', 'the client aborted the request');
     default:
       // E.g. a body that does not match its Content-Encoding: a client error without a `type`.
-      if (error.expose && error.status === 400) return new ValidationError(error.message, [{ field: '/body', message: error.message }]);
+      if (error.expose && error.status === 400)
+        return new ValidationError(error.message, [{ field: '/body', message: error.message }]);
       return undefined;
   }
 }
@@ -69,7 +97,6 @@ function fromCodex(error: unknown): ApiError | undefined {
   if (error instanceof CodexExitedError) return new BadGatewayError(error.message, 'codex-exited');
   if (error instanceof CodexTimeoutError) return new BadGatewayError(error.message, 'codex-timeout');
   if (error instanceof CodexRpcError) return new BadGatewayError(error.message, 'codex-error');
-  if (error instanceof CodexUnavailableError) return new ServiceUnavailableError(error.message, 60, 'codex-unavailable');
   return undefined;
 }
 
@@ -88,16 +115,23 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const instance = req.path;
     let problem: Problem;
     let headers: Record<string, string> = {};
-    const known = error instanceof ApiError ? error : (fromCodex(error) ?? fromBodyParser(error as { message: string }));
+    const known =
+      error instanceof ApiError ? error : (fromCodex(error) ?? fromBodyParser(error as { message: string }));
     if (known) {
       problem = known.toProblem(instance);
       headers = known.headers;
-    } else if (error instanceof validatorErrors.BadRequest || isValidatorError(error)) {
-      problem = fromValidator(error as InstanceType<typeof validatorErrors.BadRequest>, instance);
-      if (problem.status === 405) headers.Allow = (error as { headers?: { Allow?: string } }).headers?.Allow ?? '';
+    } else if (isValidatorError(error)) {
+      problem = fromValidator(error, instance);
+      if (problem.status === 405) headers.Allow = error.headers?.Allow ?? '';
     } else {
       logger.error({ err: error, path: req.path }, 'unhandled error');
-      problem = { type: problemType('internal-error'), title: 'Internal error', status: 500, detail: 'an unexpected error occurred', instance };
+      problem = {
+        type: problemType('internal-error'),
+        title: 'Internal error',
+        status: 500,
+        detail: 'an unexpected error occurred',
+        instance,
+      };
     }
     if (problem.status >= 500) logger.warn({ problem }, 'request failed');
     for (const [name, value] of Object.entries(headers)) if (value) res.setHeader(name, value);
@@ -106,7 +140,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function isValidatorError(error: unknown): boolean {
+function isValidatorError(error: unknown): error is ValidatorError {
   return (
     typeof error === 'object' &&
     error !== null &&
