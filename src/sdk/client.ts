@@ -126,9 +126,8 @@ function bearerToken(token: TokenSource): Middleware {
   };
 }
 
-/** The generated `ChatRequest` demands every defaulted field; the server fills in what is left out. */
-function chatBody(request: ChatInput, mode: Pick<ChatRequest, 'stream' | 'background'>): ChatRequest {
-  return { ...request, ...mode } as ChatRequest;
+function chatBody(request: ChatInput, mode: Required<Pick<ChatRequest, 'stream' | 'background'>>): ChatRequest {
+  return { ...request, ...mode };
 }
 
 function unexpected(what: string): BridgeProtocolError {

@@ -43,14 +43,8 @@ export type GetHistoryQuery = operations['getHistory']['parameters']['query'];
 export type RenameThreadRequest = operations['renameThread']['requestBody']['content']['application/json'];
 export type OpenApiDocument = operations['getOpenApiJson']['responses'][200]['content']['application/json'];
 
-/**
- * What `chat`, `streamChat` and `startBackgroundChat` take: a `ChatRequest` without `stream` and
- * `background` (each method sets them). openapi-typescript marks every property with a `default` as
- * required, but the spec requires only `messages` and `content`, and the server fills in the rest.
- */
-export type ChatInput = Partial<Omit<ChatRequest, 'stream' | 'background' | 'messages'>> & {
-  messages: Array<Pick<ChatMessage, 'content'> & Partial<Omit<ChatMessage, 'content'>>>;
-};
+/** What `chat`, `streamChat` and `startBackgroundChat` take: a `ChatRequest` without `stream` and `background`, which each method sets. */
+export type ChatInput = Omit<ChatRequest, 'stream' | 'background'>;
 
 /** One event of a streamed turn with its SSE `id:`, the event's sequence number within the turn. */
 export interface StreamedChatEvent {
