@@ -1,7 +1,8 @@
 import request from 'supertest';
-import { createAuthenticator, type AuthenticatedUser, type Authenticator, type AuthRequest } from '../../src/auth';
+import { createAuthenticator, type Authenticator, type AuthRequest } from '../../src/auth';
 import { parseConfig } from '../../src/config/env';
-import { ApiError, ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../../src/http/errors';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../../src/http/errors';
+import { authFailure } from './authFailure';
 import fs from 'node:fs';
 import path from 'node:path';
 import { appWithDoubles } from '../support/app';
@@ -30,16 +31,6 @@ function bearer(token: string): AuthRequest {
 function jwtSubject(token: string): unknown {
   const payload = token.split('.')[1] ?? '';
   return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>).sub;
-}
-
-async function failure(promise: Promise<AuthenticatedUser>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected authentication to fail');
 }
 
 describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
@@ -113,7 +104,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
       async () => (await keycloak.passwordToken(USERS.alice, CLIENTS.noAudience)).accessToken,
     ],
   ])('refuses %s with 401', async (_case, obtainToken) => {
-    const error = await failure(authenticator().authenticate(bearer(await obtainToken())));
+    const error = await authFailure(authenticator().authenticate(bearer(await obtainToken())));
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.headers['WWW-Authenticate']).toContain('error="invalid_token"');
   });
@@ -124,7 +115,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     const auth = authenticator({ KEYCLOAK_CACHE_TTL_SECONDS: '60' });
     await expect(auth.authenticate(bearer(accessToken))).resolves.toMatchObject({ username: 'alice' });
     await new Promise((resolve) => setTimeout(resolve, 6_000));
-    expect(await failure(auth.authenticate(bearer(accessToken)))).toBeInstanceOf(UnauthorizedError);
+    expect(await authFailure(auth.authenticate(bearer(accessToken)))).toBeInstanceOf(UnauthorizedError);
   }, 30_000);
 
   it('refuses a revoked token (no cache)', async () => {
@@ -132,7 +123,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     const auth = authenticator({ KEYCLOAK_CACHE_TTL_SECONDS: '0' });
     await expect(auth.authenticate(bearer(accessToken))).resolves.toMatchObject({ username: 'alice' });
     await keycloak.revoke(accessToken);
-    expect(await failure(auth.authenticate(bearer(accessToken)))).toBeInstanceOf(UnauthorizedError);
+    expect(await authFailure(auth.authenticate(bearer(accessToken)))).toBeInstanceOf(UnauthorizedError);
   });
 
   it('refuses a token whose session was logged out (no cache)', async () => {
@@ -140,7 +131,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     const auth = authenticator({ KEYCLOAK_CACHE_TTL_SECONDS: '0' });
     await expect(auth.authenticate(bearer(accessToken))).resolves.toMatchObject({ username: 'bob' });
     await keycloak.logout(refreshToken);
-    expect(await failure(auth.authenticate(bearer(accessToken)))).toBeInstanceOf(UnauthorizedError);
+    expect(await authFailure(auth.authenticate(bearer(accessToken)))).toBeInstanceOf(UnauthorizedError);
   });
 
   it('still accepts a revoked token while it is cached (the documented price of caching)', async () => {
@@ -156,7 +147,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     await expect(
       auth.authenticate(bearer((await keycloak.passwordToken(USERS.alice)).accessToken)),
     ).resolves.toMatchObject({ username: 'alice' });
-    const error = await failure(auth.authenticate(bearer((await keycloak.passwordToken(USERS.bob)).accessToken)));
+    const error = await authFailure(auth.authenticate(bearer((await keycloak.passwordToken(USERS.bob)).accessToken)));
     expect(error).toBeInstanceOf(ForbiddenError);
   });
 
@@ -165,7 +156,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     await expect(
       auth.authenticate(bearer((await keycloak.passwordToken(USERS.bob)).accessToken)),
     ).resolves.toMatchObject({ username: 'bob' });
-    const error = await failure(auth.authenticate(bearer((await keycloak.passwordToken(USERS.alice)).accessToken)));
+    const error = await authFailure(auth.authenticate(bearer((await keycloak.passwordToken(USERS.alice)).accessToken)));
     expect(error).toBeInstanceOf(ForbiddenError);
   });
 
@@ -174,13 +165,13 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     const withAudience = await keycloak.passwordToken(USERS.alice, CLIENTS.app);
     await expect(auth.authenticate(bearer(withAudience.accessToken))).resolves.toMatchObject({ username: 'alice' });
     const withoutAudience = await keycloak.passwordToken(USERS.alice, CLIENTS.otherApp);
-    expect(await failure(auth.authenticate(bearer(withoutAudience.accessToken)))).toBeInstanceOf(ForbiddenError);
+    expect(await authFailure(auth.authenticate(bearer(withoutAudience.accessToken)))).toBeInstanceOf(ForbiddenError);
   });
 
   it("answers 503, not 401, when Keycloak refuses the bridge's own client secret", async () => {
     const { accessToken } = await keycloak.passwordToken(USERS.alice);
     const auth = authenticator({}, { ...CLIENTS.bridge, clientSecret: 'wrong-secret' });
-    const error = await failure(auth.authenticate(bearer(accessToken)));
+    const error = await authFailure(auth.authenticate(bearer(accessToken)));
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.slug).toBe('identity-provider-unavailable');
     expect(logger.warn).toHaveBeenCalledWith(
@@ -225,7 +216,13 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
         const bob = `Bearer ${(await keycloak.passwordToken(USERS.bob)).accessToken}`;
         const aliceSub = jwtSubject(alice.slice('Bearer '.length)) as string;
 
-        expect((await request(bridge.url).post('/chat').send({ messages: [{ content: 'no token' }] })).status).toBe(401);
+        expect(
+          (
+            await request(bridge.url)
+              .post('/chat')
+              .send({ messages: [{ content: 'no token' }] })
+          ).status,
+        ).toBe(401);
         const chat = await request(bridge.url)
           .post('/chat')
           .set('Authorization', alice)
@@ -239,9 +236,16 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
         expect(aliceThreads.body.threads.map((thread: { thread_id: string }) => thread.thread_id)).toEqual([threadId]);
         const bobThreads = await request(bridge.url).get('/threads').set('Authorization', bob).expect(200);
         expect(bobThreads.body.threads).toEqual([]);
-        expect((await request(bridge.url).get('/history').set('Authorization', bob).query({ thread_id: threadId })).status).toBe(404);
         expect(
-          (await request(bridge.url).post('/chat').set('Authorization', bob).send({ thread_id: threadId, messages: [{ content: 'x' }] })).status,
+          (await request(bridge.url).get('/history').set('Authorization', bob).query({ thread_id: threadId })).status,
+        ).toBe(404);
+        expect(
+          (
+            await request(bridge.url)
+              .post('/chat')
+              .set('Authorization', bob)
+              .send({ thread_id: threadId, messages: [{ content: 'x' }] })
+          ).status,
         ).toBe(404);
 
         expect(fs.existsSync(path.join(bridge.dataDir, 'users', aliceSub, 'sessions'))).toBe(true);
@@ -257,7 +261,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     const auth = authenticator({ KEYCLOAK_CACHE_TTL_SECONDS: '0' });
     await expect(auth.authenticate(bearer(accessToken))).resolves.toMatchObject({ username: 'alice' });
     await keycloak.stop();
-    const error = await failure(auth.authenticate(bearer(accessToken)));
+    const error = await authFailure(auth.authenticate(bearer(accessToken)));
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.headers['Retry-After']).toBeDefined();
     expect(logger.warn).toHaveBeenCalledWith(expect.objectContaining({ reason: 'unreachable' }), expect.any(String));

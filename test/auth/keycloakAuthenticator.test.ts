@@ -1,7 +1,8 @@
-import { KeycloakAuthenticator, type AuthenticatedUser, type AuthLogger, type AuthRequest } from '../../src/auth';
+import { KeycloakAuthenticator, type AuthLogger, type AuthRequest } from '../../src/auth';
 import type { KeycloakConfig } from '../../src/config/env';
-import { ApiError, ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../../src/http/errors';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError, type ApiError } from '../../src/http/errors';
 import { activeToken, startFakeIntrospectionServer, type FakeIntrospectionServer } from './fakeIntrospectionServer';
+import { authFailure } from './authFailure';
 
 const CLIENT_SECRET = 'bridge-secret-value';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
@@ -41,16 +42,6 @@ function withToken(token: string = TOKEN, userIdOverride?: string): AuthRequest 
   return { authorization: `Bearer ${token}`, userIdOverride };
 }
 
-async function failure(promise: Promise<AuthenticatedUser>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected authentication to fail');
-}
-
 describe('KeycloakAuthenticator with an active token', () => {
   it("is the token's subject, asked with the bridge's client credentials", async () => {
     const user = await authenticator().authenticate({ authorization: `Bearer ${TOKEN}`, userIdOverride: undefined });
@@ -82,7 +73,7 @@ describe('KeycloakAuthenticator refuses with 401', () => {
     ['a malformed token', 'Bearer not a token'],
   ])('%s, without asking Keycloak', async (_case, authorization) => {
     const callsBefore = server.calls;
-    const error = await failure(authenticator().authenticate({ authorization, userIdOverride: undefined }));
+    const error = await authFailure(authenticator().authenticate({ authorization, userIdOverride: undefined }));
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.headers['WWW-Authenticate']).toMatch(/^Bearer realm="codex-api-bridge"/);
     expect(server.calls).toBe(callsBefore);
@@ -90,21 +81,21 @@ describe('KeycloakAuthenticator refuses with 401', () => {
 
   it('an inactive token', async () => {
     server.respondWith(() => ({ body: { active: false } }));
-    const error = await failure(authenticator().authenticate(withToken()));
+    const error = await authFailure(authenticator().authenticate(withToken()));
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.headers['WWW-Authenticate']).toContain('error="invalid_token"');
   });
 
   it('an active token without a subject', async () => {
     server.respondWith(() => activeToken(undefined));
-    const error = await failure(authenticator().authenticate(withToken()));
+    const error = await authFailure(authenticator().authenticate(withToken()));
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.message).toMatch(/subject/);
   });
 
   it('a token past its exp even if the endpoint calls it active', async () => {
     server.respondWith(() => activeToken('alice-sub', { exp: Math.floor(Date.now() / 1000) - 10 }));
-    const error = await failure(authenticator().authenticate(withToken()));
+    const error = await authFailure(authenticator().authenticate(withToken()));
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.message).toMatch(/expired/);
   });
@@ -128,7 +119,7 @@ describe('KeycloakAuthenticator fails closed with 503 when Keycloak gives no ver
     ],
   ] as const)('%s', async (_case, answer, reason) => {
     server.respondWith(answer);
-    const error = await failure(authenticator().authenticate(withToken()));
+    const error = await authFailure(authenticator().authenticate(withToken()));
     expectUnavailable(error);
     expect(logger.warn).toHaveBeenCalledWith(expect.objectContaining({ reason }), expect.any(String));
   });
@@ -136,7 +127,7 @@ describe('KeycloakAuthenticator fails closed with 503 when Keycloak gives no ver
   it('the endpoint never answers: 503 once the timeout has passed', async () => {
     server.respondWith(() => 'hang');
     const startedAt = Date.now();
-    const error = await failure(authenticator({ timeoutMs: 300 }).authenticate(withToken()));
+    const error = await authFailure(authenticator({ timeoutMs: 300 }).authenticate(withToken()));
     const elapsed = Date.now() - startedAt;
     expectUnavailable(error);
     expect(elapsed).toBeGreaterThanOrEqual(250);
@@ -147,7 +138,7 @@ describe('KeycloakAuthenticator fails closed with 503 when Keycloak gives no ver
   it('the endpoint is unreachable', async () => {
     const closed = await startFakeIntrospectionServer();
     await closed.close();
-    const error = await failure(authenticator({ introspectionUrl: closed.url }).authenticate(withToken()));
+    const error = await authFailure(authenticator({ introspectionUrl: closed.url }).authenticate(withToken()));
     expectUnavailable(error);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.objectContaining({ reason: 'unreachable' }),
@@ -157,7 +148,7 @@ describe('KeycloakAuthenticator fails closed with 503 when Keycloak gives no ver
 
   it('never logs the token or the client secret', async () => {
     server.respondWith(() => ({ status: 401, body: { error: 'invalid_client' } }));
-    await failure(authenticator().authenticate(withToken()));
+    await authFailure(authenticator().authenticate(withToken()));
     const logged = JSON.stringify([logger.warn.mock.calls, logger.info.mock.calls]);
     expect(logged).not.toContain(TOKEN);
     expect(logged).not.toContain(CLIENT_SECRET);
@@ -190,7 +181,7 @@ describe('KeycloakAuthenticator caches introspection results', () => {
     now = exp * 1000 + 1;
     server.respondWith(() => ({ body: { active: false } }));
     const callsBefore = server.calls;
-    expect(await failure(auth.authenticate(withToken()))).toBeInstanceOf(UnauthorizedError);
+    expect(await authFailure(auth.authenticate(withToken()))).toBeInstanceOf(UnauthorizedError);
     expect(server.calls - callsBefore).toBe(1);
   });
 
@@ -216,9 +207,9 @@ describe('KeycloakAuthenticator caches introspection results', () => {
   it('does not cache errors or inactive tokens', async () => {
     const auth = authenticator();
     server.respondWith(() => ({ status: 500 }));
-    expectUnavailable(await failure(auth.authenticate(withToken())));
+    expectUnavailable(await authFailure(auth.authenticate(withToken())));
     server.respondWith(() => ({ body: { active: false } }));
-    expect(await failure(auth.authenticate(withToken()))).toBeInstanceOf(UnauthorizedError);
+    expect(await authFailure(auth.authenticate(withToken()))).toBeInstanceOf(UnauthorizedError);
     server.respondWith(() => activeToken('alice-sub'));
     await expect(auth.authenticate(withToken())).resolves.toMatchObject({ id: 'alice-sub' });
   });
@@ -291,7 +282,7 @@ describe('KeycloakAuthenticator access rules', () => {
     ['a prototype key as client id', { requiredRole: 'constructor:operator' }],
     ['a missing audience', { audience: 'codex-api' }],
   ])('refuse with 403 %s', async (_case, rules) => {
-    const error = await failure(authenticator(rules).authenticate(withToken()));
+    const error = await authFailure(authenticator(rules).authenticate(withToken()));
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.status).toBe(403);
   });

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { stopProcessGroup } from '../support/childProcess';
 
 /*
  * Spec fuzzing: scripts/fuzz.sh runs Schemathesis (installed into .cache/venv) against the real bridge with the
@@ -15,27 +16,9 @@ function hasPython(): boolean {
 
 let child: ChildProcess | undefined;
 
-/** Asks fuzz.sh to stop (its trap stops the bridge), then ends the whole process group. */
-async function stopFuzz(): Promise<void> {
-  const running = child;
-  if (!running?.pid || running.exitCode !== null || running.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-  running.kill('SIGTERM');
-  const gone = await Promise.race([
-    exited.then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
-  ]);
-  if (!gone) {
-    try {
-      process.kill(-running.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
 afterAll(async () => {
-  await stopFuzz();
+  // fuzz.sh's trap stops the bridge on SIGTERM.
+  await stopProcessGroup(child, 20_000);
 });
 
 describe('spec fuzzing with Schemathesis', () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { stopProcessGroup } from '../support/childProcess';
 
 /*
  * The short soak (scripts/soak.ts --minutes 1.5 --users 10): users chatting, hanging up and losing their codex
@@ -11,22 +12,8 @@ const root = path.resolve(__dirname, '../..');
 let child: ChildProcess | undefined;
 
 afterAll(async () => {
-  const running = child;
-  if (!running?.pid || running.exitCode !== null || running.signalCode !== null) return;
   // SIGTERM lets the soak stop its bridge; the group kill is the last resort.
-  const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-  running.kill('SIGTERM');
-  const gone = await Promise.race([
-    exited.then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000)),
-  ]);
-  if (!gone) {
-    try {
-      process.kill(-running.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  await stopProcessGroup(child, 15_000);
 });
 
 describe('soak', () => {
