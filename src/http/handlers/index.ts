@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../../auth/types';
 import type { Handlers } from '../operations';
 import { streamTurn, type StreamOptions } from '../sse';
 import { StreamLimiter } from '../streamLimiter';
-import type { Services } from './services';
+import type { ChatSession, Services } from './services';
 
 const userOf = (user: AuthenticatedUser | undefined): string => user?.id ?? DEFAULT_USER;
 
@@ -13,7 +13,7 @@ const userOf = (user: AuthenticatedUser | undefined): string => user?.id ?? DEFA
 async function withSession<T>(
   services: Services,
   user: AuthenticatedUser | undefined,
-  work: (session: Awaited<ReturnType<Services['sessions']['acquire']>>['session']) => Promise<T>,
+  work: (session: ChatSession) => Promise<T>,
 ): Promise<T> {
   const { session, release } = await services.sessions.acquire(userOf(user));
   try {
