@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../http/errors';
+import { ForbiddenError } from '../errors';
 import type { ActiveTokenClaims } from './introspectionResponse';
 
 export interface AccessRules {

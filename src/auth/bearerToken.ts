@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../http/errors';
+import { UnauthorizedError } from '../errors';
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;

@@ -1,5 +1,5 @@
 import type { KeycloakConfig } from '../config/env';
-import { ServiceUnavailableError, UnauthorizedError } from '../http/errors';
+import { ServiceUnavailableError, UnauthorizedError } from '../errors';
 import { enforceAccessRules } from './accessRules';
 import { extractBearerToken } from './bearerToken';
 import { IntrospectionClient, IntrospectionFailure } from './introspectionClient';

@@ -1,7 +1,7 @@
 import type { components } from '../../generated/api';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
-import { ConflictError, ThreadNotFoundError, TurnInProgressError, ValidationError } from '../http/errors';
+import { ConflictError, ThreadNotFoundError, TurnInProgressError, ValidationError } from '../errors';
 import type { AppServerProcess } from './appServer';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
 import type { ApprovalDecision, Usage } from './bridgeEvents';

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
-import { BadGatewayError, ServiceUnavailableError } from '../http/errors';
+import { BadGatewayError, ServiceUnavailableError } from '../errors';
 import { AppServerProcess } from './appServer';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';

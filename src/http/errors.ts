@@ -1,4 +1,5 @@
 import type { components } from '../../generated/api';
+import type { DomainError, ErrorKind } from '../errors';
 
 export type Problem = components['schemas']['Problem'];
 export type InvalidParam = components['schemas']['InvalidParam'];
@@ -9,104 +10,60 @@ export function problemType(slug: string): string {
   return `${PROBLEM_TYPE_PREFIX}${slug}`;
 }
 
-/**
- * Base of every error a handler or middleware throws on purpose. The error middleware turns it
- * into an RFC 9457 body; nothing else decides a status code.
- */
-export class ApiError extends Error {
-  readonly headers: Record<string, string> = {};
+const KIND_STATUS: Record<ErrorKind, { status: number; title: string }> = {
+  'invalid-input': { status: 400, title: 'Request is invalid' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Access denied' },
+  'not-found': { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  internal: { status: 500, title: 'Internal error' },
+  'upstream-failed': { status: 502, title: 'Codex failed' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+};
 
+/** A problem that only exists at the HTTP level (media types, body sizes, aborted requests). */
+export class HttpProblem extends Error {
   constructor(
     readonly status: number,
     readonly slug: string,
     readonly title: string,
     detail: string,
-    readonly invalidParams: InvalidParam[] = [],
   ) {
     super(detail);
-    this.name = new.target.name;
+    this.name = 'HttpProblem';
   }
+}
 
-  toProblem(instance: string): Problem {
-    const problem: Problem = {
-      type: problemType(this.slug),
-      title: this.title,
-      status: this.status,
-      detail: this.message,
-      instance,
+export interface ProblemAnswer {
+  problem: Problem;
+  headers: Record<string, string>;
+}
+
+function bearerChallenge(error: DomainError): string | undefined {
+  if (error.kind === 'forbidden' && error.slug === 'forbidden')
+    return 'Bearer realm="codex-api-bridge", error="insufficient_scope"';
+  if (error.kind !== 'unauthenticated') return undefined;
+  const bearerError = 'bearerError' in error ? (error.bearerError as string | null) : 'invalid_token';
+  return bearerError
+    ? `Bearer realm="codex-api-bridge", error="${bearerError}", error_description="${error.message.replace(/"/g, "'")}"`
+    : 'Bearer realm="codex-api-bridge"';
+}
+
+/** The one mapping from a domain error to its RFC 9457 body and headers. */
+export function problemFor(error: DomainError | HttpProblem, instance: string): ProblemAnswer {
+  if (error instanceof HttpProblem) {
+    return {
+      problem: { type: problemType(error.slug), title: error.title, status: error.status, detail: error.message, instance },
+      headers: {},
     };
-    if (this.invalidParams.length > 0) problem.errors = this.invalidParams;
-    return problem;
   }
-}
-
-export class ValidationError extends ApiError {
-  constructor(detail: string, invalidParams: InvalidParam[] = []) {
-    super(400, 'validation-error', 'Request is invalid', detail, invalidParams);
-  }
-}
-
-export class UnauthorizedError extends ApiError {
-  /** `bearerError: null` is for a request that sent no credentials at all. */
-  constructor(detail: string, bearerError: 'invalid_request' | 'invalid_token' | null = 'invalid_token') {
-    super(401, 'unauthorized', 'Authentication required', detail);
-    // RFC 6750 §3: a request without credentials gets a bare challenge, a bad token names the error.
-    this.headers['WWW-Authenticate'] = bearerError
-      ? `Bearer realm="codex-api-bridge", error="${bearerError}", error_description="${detail.replace(/"/g, "'")}"`
-      : 'Bearer realm="codex-api-bridge"';
-  }
-}
-
-export class ForbiddenError extends ApiError {
-  constructor(detail: string) {
-    super(403, 'forbidden', 'Access denied', detail);
-    this.headers['WWW-Authenticate'] = 'Bearer realm="codex-api-bridge", error="insufficient_scope"';
-  }
-}
-
-export class NotFoundError extends ApiError {
-  constructor(detail: string, slug = 'not-found') {
-    super(404, slug, 'Not found', detail);
-  }
-}
-
-export class ThreadNotFoundError extends NotFoundError {
-  constructor(readonly threadId: string) {
-    super(`No thread '${threadId}' for this user`, 'thread-not-found');
-  }
-}
-
-export class ConflictError extends ApiError {
-  constructor(detail: string, slug = 'conflict') {
-    super(409, slug, 'Conflict', detail);
-  }
-}
-
-export class TurnInProgressError extends ConflictError {
-  constructor(
-    readonly threadId: string,
-    readonly turnId: string,
-  ) {
-    super(`Thread '${threadId}' is already running turn '${turnId}'; wait for it or interrupt it`, 'turn-in-progress');
-  }
-}
-
-export class TooManyRequestsError extends ApiError {
-  constructor(detail: string, retryAfterSeconds: number) {
-    super(429, 'too-many-requests', 'Too many requests', detail);
-    this.headers['Retry-After'] = String(retryAfterSeconds);
-  }
-}
-
-export class ServiceUnavailableError extends ApiError {
-  constructor(detail: string, retryAfterSeconds: number, slug = 'service-unavailable') {
-    super(503, slug, 'Service unavailable', detail);
-    this.headers['Retry-After'] = String(retryAfterSeconds);
-  }
-}
-
-export class BadGatewayError extends ApiError {
-  constructor(detail: string, slug = 'codex-failed') {
-    super(502, slug, 'Codex failed', detail);
-  }
+  const { status, title } = KIND_STATUS[error.kind];
+  const problem: Problem = { type: problemType(error.slug), title, status, detail: error.message, instance };
+  if (error.invalidParams.length > 0) problem.errors = error.invalidParams;
+  const headers: Record<string, string> = {};
+  if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
+  const challenge = bearerChallenge(error);
+  if (challenge) headers['WWW-Authenticate'] = challenge;
+  return { problem, headers };
 }

@@ -1,15 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CodexExitedError, CodexRpcError, CodexTimeoutError } from '../codex/errors';
 import type { Logger } from '../logger';
-import {
-  ApiError,
-  BadGatewayError,
-  NotFoundError,
-  ValidationError,
-  problemType,
-  type InvalidParam,
-  type Problem,
-} from './errors';
+import { BadGatewayError, DomainError, NotFoundError, ValidationError } from '../errors';
+import { HttpProblem, problemFor, problemType, type InvalidParam, type Problem } from './errors';
 
 interface ValidatorErrorItem {
   path?: string;
@@ -65,26 +58,21 @@ function fromBodyParser(error: {
   status?: number;
   expose?: boolean;
   message: string;
-}): ApiError | undefined {
+}): DomainError | HttpProblem | undefined {
   switch (error.type) {
     case 'encoding.invalid':
       return new ValidationError(error.message, [{ field: '/body', message: 'is not valid UTF-8' }]);
     case 'entity.too.large':
-      return new ApiError(
-        413,
-        'payload-too-large',
-        'Payload too large',
-        'the request body is larger than MAX_BODY_BYTES',
-      );
+      return new HttpProblem(413, 'payload-too-large', 'Payload too large', 'the request body is larger than MAX_BODY_BYTES');
     case 'entity.parse.failed':
       return new ValidationError(`the body is not valid JSON: ${error.message}`, [
         { field: '/body', message: 'is not valid JSON' },
       ]);
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new ApiError(415, 'unsupported-media-type', 'Unsupported media type', error.message);
+      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
     case 'request.aborted':
-      return new ApiError(400, 'request-aborted', 'Request aborted', 'the client aborted the request');
+      return new HttpProblem(400, 'request-aborted', 'Request aborted', 'the client aborted the request');
     default:
       // E.g. a body that does not match its Content-Encoding: a client error without a `type`.
       if (error.expose && error.status === 400)
@@ -93,7 +81,7 @@ function fromBodyParser(error: {
   }
 }
 
-function fromCodex(error: unknown): ApiError | undefined {
+function fromCodex(error: unknown): DomainError | undefined {
   if (error instanceof CodexExitedError) return new BadGatewayError(error.message, 'codex-exited');
   if (error instanceof CodexTimeoutError) return new BadGatewayError(error.message, 'codex-timeout');
   if (error instanceof CodexRpcError) return new BadGatewayError(error.message, 'codex-error');
@@ -116,10 +104,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     let problem: Problem;
     let headers: Record<string, string> = {};
     const known =
-      error instanceof ApiError ? error : (fromCodex(error) ?? fromBodyParser(error as { message: string }));
+      error instanceof DomainError || error instanceof HttpProblem
+        ? error
+        : (fromCodex(error) ?? fromBodyParser(error as { message: string }));
     if (known) {
-      problem = known.toProblem(instance);
-      headers = known.headers;
+      ({ problem, headers } = problemFor(known, instance));
     } else if (isValidatorError(error)) {
       problem = fromValidator(error, instance);
       if (problem.status === 405) headers.Allow = error.headers?.Allow ?? '';

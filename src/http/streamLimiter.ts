@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from './errors';
+import { TooManyRequestsError } from '../errors';
 
 /** Caps the SSE streams one user holds open at once, so one caller cannot exhaust the server's sockets. */
 export class StreamLimiter {

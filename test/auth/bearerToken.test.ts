@@ -1,12 +1,13 @@
+import { problemFor } from '../../src/http/errors';
 import { extractBearerToken } from '../../src/auth';
-import { UnauthorizedError } from '../../src/http/errors';
+import { UnauthorizedError } from '../../src/errors';
 
 function challengeFor(authorization: string | undefined): string | undefined {
   try {
     extractBearerToken(authorization);
   } catch (error) {
     expect(error).toBeInstanceOf(UnauthorizedError);
-    return (error as UnauthorizedError).headers['WWW-Authenticate'];
+    return problemFor(error as UnauthorizedError, '/').headers['WWW-Authenticate'];
   }
   throw new Error(`expected ${String(authorization)} to be refused`);
 }

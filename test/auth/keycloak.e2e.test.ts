@@ -1,7 +1,8 @@
+import { problemFor } from '../../src/http/errors';
 import request from 'supertest';
 import { createAuthenticator, type Authenticator, type AuthRequest } from '../../src/auth';
 import { parseConfig } from '../../src/config/env';
-import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../../src/http/errors';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../../src/errors';
 import { authFailure } from './authFailure';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,7 +107,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
   ])('refuses %s with 401', async (_case, obtainToken) => {
     const error = await authFailure(authenticator().authenticate(bearer(await obtainToken())));
     expect(error).toBeInstanceOf(UnauthorizedError);
-    expect(error.headers['WWW-Authenticate']).toContain('error="invalid_token"');
+    expect(problemFor(error, '/').headers['WWW-Authenticate']).toContain('error="invalid_token"');
   });
 
   it('refuses a token once it has expired, although it was cached', async () => {
@@ -263,7 +264,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
     await keycloak.stop();
     const error = await authFailure(auth.authenticate(bearer(accessToken)));
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect(error.headers['Retry-After']).toBeDefined();
+    expect(problemFor(error, '/').headers['Retry-After']).toBeDefined();
     expect(logger.warn).toHaveBeenCalledWith(expect.objectContaining({ reason: 'unreachable' }), expect.any(String));
   }, 60_000);
 });

@@ -1,6 +1,7 @@
+import { problemFor } from '../../src/http/errors';
 import { KeycloakAuthenticator, type AuthLogger, type AuthRequest } from '../../src/auth';
 import type { KeycloakConfig } from '../../src/config/env';
-import { ForbiddenError, ServiceUnavailableError, UnauthorizedError, type ApiError } from '../../src/http/errors';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError, type DomainError } from '../../src/errors';
 import { activeToken, startFakeIntrospectionServer, type FakeIntrospectionServer } from './fakeIntrospectionServer';
 import { authFailure } from './authFailure';
 
@@ -75,7 +76,7 @@ describe('KeycloakAuthenticator refuses with 401', () => {
     const callsBefore = server.calls;
     const error = await authFailure(authenticator().authenticate({ authorization, userIdOverride: undefined }));
     expect(error).toBeInstanceOf(UnauthorizedError);
-    expect(error.headers['WWW-Authenticate']).toMatch(/^Bearer realm="codex-api-bridge"/);
+    expect(problemFor(error, '/').headers['WWW-Authenticate']).toMatch(/^Bearer realm="codex-api-bridge"/);
     expect(server.calls).toBe(callsBefore);
   });
 
@@ -83,7 +84,7 @@ describe('KeycloakAuthenticator refuses with 401', () => {
     server.respondWith(() => ({ body: { active: false } }));
     const error = await authFailure(authenticator().authenticate(withToken()));
     expect(error).toBeInstanceOf(UnauthorizedError);
-    expect(error.headers['WWW-Authenticate']).toContain('error="invalid_token"');
+    expect(problemFor(error, '/').headers['WWW-Authenticate']).toContain('error="invalid_token"');
   });
 
   it('an active token without a subject', async () => {
@@ -155,11 +156,11 @@ describe('KeycloakAuthenticator fails closed with 503 when Keycloak gives no ver
   });
 });
 
-function expectUnavailable(error: ApiError): void {
+function expectUnavailable(error: DomainError): void {
   expect(error).toBeInstanceOf(ServiceUnavailableError);
-  expect(error.status).toBe(503);
+  expect(problemFor(error, '/').problem.status).toBe(503);
   expect(error.slug).toBe('identity-provider-unavailable');
-  expect(Number(error.headers['Retry-After'])).toBeGreaterThan(0);
+  expect(Number(problemFor(error, '/').headers['Retry-After'])).toBeGreaterThan(0);
 }
 
 describe('KeycloakAuthenticator caches introspection results', () => {
@@ -284,6 +285,6 @@ describe('KeycloakAuthenticator access rules', () => {
   ])('refuse with 403 %s', async (_case, rules) => {
     const error = await authFailure(authenticator(rules).authenticate(withToken()));
     expect(error).toBeInstanceOf(ForbiddenError);
-    expect(error.status).toBe(403);
+    expect(problemFor(error, '/').problem.status).toBe(403);
   });
 });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import YAML from 'yaml';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadGatewayError, ServiceUnavailableError } from '../../src/http/errors';
+import { BadGatewayError, ServiceUnavailableError } from '../../src/errors';
 import { CodexExitedError } from '../../src/codex/errors';
 import { bridgeEventSchema } from '../../src/codex/bridgeEvents';
 import { loadSpec } from '../../src/http/spec';

@@ -2,7 +2,7 @@ import type { components } from '../../generated/api';
 import { TurnRun } from '../../src/codex/turnRun';
 import type { StartTurnRequest } from '../../src/codex/session';
 import type { ChatSession, SessionProvider } from '../../src/http/handlers/services';
-import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../../src/http/errors';
+import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../../src/errors';
 import type { Usage } from '../../src/codex/bridgeEvents';
 
 type ThreadSummary = components['schemas']['ThreadSummary'];

@@ -1,6 +1,6 @@
 import { DEFAULT_USER } from '../../codex/sessionManager';
 import type { TurnRun } from '../../codex/turnRun';
-import { NotFoundError, ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Handlers } from '../operations';
 import { streamTurn, type StreamOptions } from '../sse';
