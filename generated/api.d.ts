@@ -370,6 +370,21 @@ export interface components {
             max_sessions: number;
             /** @description The bridge's version. */
             version: string;
+            isolation?: components["schemas"]["Isolation"];
+        };
+        /** @description How each user's codex is kept from the others, the operator's secrets and the bridge (see SECURITY.md). */
+        Isolation: {
+            /**
+             * @description `bubblewrap`: a jail per user (own mount, PID, IPC and UTS namespaces). `none`: no jail.
+             * @enum {string}
+             */
+            mechanism: "bubblewrap" | "none";
+            /** @description Each user's jail runs as a Unix uid of its own (the bridge runs as root). */
+            tenant_uids: boolean;
+            /** @description Codex reaches the model through the bridge's relay; the OpenAI key never enters a jail. */
+            model_relay: boolean;
+            /** @description Why there is no jail, when there is none. */
+            reason: string | null;
         };
         ChatMessage: {
             /**
@@ -411,9 +426,22 @@ export interface components {
             /**
              * @description Whether codex asks before running commands or changing files, for this turn and the thread's
              *     next ones. Default `CODEX_APPROVAL_POLICY`. Requests arrive as `approval.requested` events.
+             *     Only the policies the operator allows (`CODEX_ALLOWED_APPROVAL_POLICIES`); others are 403.
              * @enum {string}
              */
             approval_policy?: "never" | "on-request" | "untrusted";
+            /**
+             * @description Codex's command sandbox for this turn and the thread's next ones. Default `CODEX_SANDBOX`. Only the
+             *     modes the operator allows (`CODEX_ALLOWED_SANDBOX_MODES`); others are 403. Every mode stays
+             *     inside the user's jail.
+             * @enum {string}
+             */
+            sandbox?: "read-only" | "workspace-write" | "danger-full-access";
+            /**
+             * @description Where the turn's commands run, relative to the caller's own workspace (e.g. `src/app`); it must
+             *     exist and can never lead outside the workspace (400 otherwise).
+             */
+            cwd?: string;
         };
         ChatResult: {
             thread_id: string;
@@ -504,6 +532,20 @@ export interface components {
             usage: components["schemas"]["Usage"];
             /** @description Threads the totals cover. */
             threads: number;
+            /**
+             * @description What the bridge's model relay counted for this user: every model response, exact, including
+             *     those of threads since deleted. Null before the first one, or without the relay (no OPENAI_API_KEY).
+             */
+            metered?: components["schemas"]["MeteredUsage"] | null;
+        };
+        MeteredUsage: {
+            input_tokens: number;
+            cached_input_tokens: number;
+            output_tokens: number;
+            reasoning_output_tokens: number;
+            total_tokens: number;
+            /** @description Model responses counted. */
+            responses: number;
         };
         /** @description Token counts reported by the model. */
         Usage: {
@@ -776,7 +818,7 @@ export interface components {
             request_id: string;
             decision: components["schemas"]["ApprovalDecision"];
             /** @enum {string} */
-            resolved_by: "client" | "timeout" | "turn_ended";
+            resolved_by: "client" | "timeout" | "turn_ended" | "policy";
         };
         /** @description The last event of every turn that ends normally. */
         TurnCompletedEvent: {

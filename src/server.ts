@@ -7,13 +7,17 @@ import type { Config } from './config/env';
 import { createApp } from './http/app';
 import { problemType } from './http/errors';
 import { loadSpec } from './http/spec';
+import { Isolation } from './isolation';
 import type { Logger } from './logger';
+import { ModelRelay } from './relay/modelRelay';
 import packageJson from '../package.json';
 
 export interface RunningBridge {
   server: http.Server;
   sessions: SessionManager;
   codex: CodexBinaryInfo;
+  isolation: Isolation;
+  relay: ModelRelay | undefined;
   url: string;
   /** Stops accepting, lets running turns finish within SHUTDOWN_GRACE_SECONDS, ends every codex process. */
   close(): Promise<void>;
@@ -58,11 +62,23 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     logger.error({ problem: codex.problem }, 'CODEX NOT AVAILABLE: chat and thread routes will answer 503 until it is installed');
   }
   if (!config.openaiApiKey) logger.warn('OPENAI_API_KEY is not set: codex cannot reach the model until it is');
+  const isolation = await Isolation.create(config, codex.command, logger);
 
-  const sessions = new SessionManager(config, codex, logger);
+  // The relay reports usage to the session manager, which needs the relay to start sessions.
+  const usageSink: { sessions?: SessionManager } = {};
+  const relay = config.openaiApiKey
+    ? await ModelRelay.start({
+        upstream: config.openaiBaseUrl ?? 'https://api.openai.com/v1',
+        apiKey: config.openaiApiKey,
+        logger: logger.child({ component: 'model-relay' }),
+        onUsage: (userKey, usage) => usageSink.sessions?.recordMetered(userKey, usage),
+      })
+    : undefined;
+  const sessions = new SessionManager(config, codex, isolation, relay, logger);
+  usageSink.sessions = sessions;
   sessions.startCleanup();
   const app = createApp({
-    services: { config, codex, sessions, spec: loadSpec(), version: packageJson.version },
+    services: { config, codex, isolation, sessions, spec: loadSpec(), version: packageJson.version },
     authenticator: createAuthenticator(config, logger),
     logger,
     maxBodyBytes: config.maxBodyBytes,
@@ -78,10 +94,15 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   // Longer than the usual client and proxy idle timeouts (60 s), so a client never reuses a socket the
   // server is closing at that moment (ECONNRESET under load, seen in the benchmark).
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await relay?.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -92,10 +113,11 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await sessions.shutdown(config.shutdownGraceMs);
+      await relay?.close();
       server.closeAllConnections();
       await stopped;
     })();
     return closing;
   };
-  return { server, sessions, codex, url, close };
+  return { server, sessions, codex, isolation, relay, url, close };
 }

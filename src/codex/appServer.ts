@@ -1,20 +1,23 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import readline from 'node:readline';
 import type { Logger } from '../logger';
-import type { CodexCommand } from './binary';
+import type { Launch } from '../isolation';
 import { CodexExitedError } from './errors';
 import { JsonRpcConnection, type ServerRequestHandler } from './rpc';
 
-export interface AppServerOptions {
-  command: CodexCommand;
-  codexHome: string;
-  workingDir: string;
-  apiKey: string | undefined;
-  /** An OpenAI-compatible Responses endpoint; served through a custom provider (see providerArgs). */
+export interface ProviderOptions {
+  /** An OpenAI-compatible Responses endpoint (the bridge's model relay, or OPENAI_BASE_URL); a custom provider. */
   baseUrl: string | undefined;
   model: string | undefined;
   requestMaxRetries: number | undefined;
   streamMaxRetries: number | undefined;
+}
+
+export interface AppServerOptions {
+  /** What to exec (the jail, or codex itself) with its environment; `app-server` and its flags included. */
+  launch: Launch;
+  /** The key codex logs in with: the session's relay token, never the operator's key inside a jail. */
+  loginKey: string | undefined;
   rpcTimeoutMs: number;
   logger: Logger;
   handleServerRequest: ServerRequestHandler;
@@ -28,9 +31,7 @@ const tomlString = (value: string): string => JSON.stringify(value);
  * Codex ignores OPENAI_BASE_URL, and its built-in provider spends seconds retrying WebSockets against
  * a plain HTTP endpoint, so a custom provider is declared that still sends the logged-in key.
  */
-export function providerArgs(
-  options: Pick<AppServerOptions, 'baseUrl' | 'model' | 'requestMaxRetries' | 'streamMaxRetries'>,
-): string[] {
+export function providerArgs(options: ProviderOptions): string[] {
   const args: string[] = [];
   if (options.model) args.push('-c', `model=${tomlString(options.model)}`);
   if (options.baseUrl) {
@@ -85,16 +86,14 @@ export class AppServerProcess {
   }
 
   static async start(options: AppServerOptions): Promise<AppServerProcess> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CODEX_HOME: options.codexHome };
-    // Codex reads neither variable, and the key must not be visible to the agent's commands.
-    delete env.OPENAI_API_KEY;
-    delete env.CODEX_API_KEY;
-    const child = spawn(
-      options.command.file,
-      [...options.command.prefixArgs, 'app-server', ...providerArgs(options)],
-      // Its own process group, so stopping it also ends the commands it started.
-      { cwd: options.workingDir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
-    );
+    const { launch } = options;
+    // Its own process group, so stopping it also ends the commands it started.
+    const child = spawn(launch.file, launch.args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     const logger = options.logger.child({ codexPid: child.pid });
     readline
       .createInterface({ input: child.stderr })
@@ -113,12 +112,12 @@ export class AppServerProcess {
         capabilities: null,
       });
       connection.notify('initialized');
-      if (options.apiKey) await connection.request('account/login/start', { type: 'apiKey', apiKey: options.apiKey });
+      if (options.loginKey) await connection.request('account/login/start', { type: 'apiKey', apiKey: options.loginKey });
     } catch (error) {
       await server.stop();
       throw error;
     }
-    logger.info({ codexHome: options.codexHome }, 'codex app-server started');
+    logger.info({ codexHome: launch.env.CODEX_HOME }, 'codex app-server started');
     return server;
   }
 

@@ -198,7 +198,7 @@ export const approvalResolvedEventSchema = z
     ...turnRef,
     request_id: id,
     decision: approvalDecisionSchema,
-    resolved_by: z.enum(['client', 'timeout', 'turn_ended']),
+    resolved_by: z.enum(['client', 'timeout', 'turn_ended', 'policy']),
   })
   .meta({ id: 'ApprovalResolvedEvent', description: 'An approval was answered, by a client or by the bridge.' });
 

@@ -1,13 +1,20 @@
 import type { components } from '../../generated/api';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
-import { ConflictError, ThreadNotFoundError, TurnInProgressError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  ThreadNotFoundError,
+  TooManyRequestsError,
+  TurnInProgressError,
+  ValidationError,
+} from '../errors';
 import type { AppServerProcess } from './appServer';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
 import type { ApprovalDecision, Usage } from './bridgeEvents';
 import { CodexRpcError } from './errors';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
 import { threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
+import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
 import { endCommands } from './processTree';
 import { applyNotification } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
@@ -24,12 +31,24 @@ export interface StartTurnRequest {
   model?: string | undefined;
   rawEvents?: boolean | undefined;
   approvalPolicy?: Config['approvalPolicy'] | undefined;
+  sandbox?: Config['sandbox'] | undefined;
+  /** Relative to the user's workspace. */
+  cwd?: string | undefined;
 }
 
 export type SessionSettings = Pick<
   Config,
-  'codexWorkingDir' | 'approvalPolicy' | 'sandbox' | 'turnTimeoutMs' | 'model' | 'approvalTimeoutMs'
+  | 'approvalPolicy'
+  | 'sandbox'
+  | 'turnTimeoutMs'
+  | 'model'
+  | 'approvalTimeoutMs'
+  | 'ceiling'
+  | 'maxTurnsPerUser'
+  | 'keepBackgroundCommands'
 > & {
+  /** The user's workspace (absolute, as codex sees it): where threads start, and what `cwd` is relative to. */
+  workspace: string;
   /** Called for every turn that starts, so that it can be found after it ends. */
   onTurnStarted?: (run: TurnRun) => void;
 };
@@ -47,6 +66,8 @@ export class CodexSession {
   private readonly startingThreads = new Set<string>();
   private readonly loadedThreads = new Set<string>();
   private readonly backlog = new Map<string, Notification[]>();
+  /** The approval policy each thread runs under, for deciding on requests to leave the sandbox. */
+  private readonly threadPolicies = new Map<string, Config['approvalPolicy']>();
   private inflightRequests = 0;
   lastActivityAt = Date.now();
 
@@ -96,6 +117,16 @@ export class CodexSession {
   }
 
   async startTurn(request: StartTurnRequest): Promise<TurnRun> {
+    assertWithinCeiling(this.settings.ceiling, request);
+    const cwd = request.cwd === undefined ? undefined : resolveWorkingDirectory(this.settings.workspace, request.cwd);
+    const turnsNow = this.runningTurns.size + this.startingThreads.size;
+    if (turnsNow >= this.settings.maxTurnsPerUser) {
+      throw new TooManyRequestsError(
+        `at most ${this.settings.maxTurnsPerUser} running turns per user (MAX_TURNS_PER_USER); wait for one to end`,
+        5,
+        'too-many-turns',
+      );
+    }
     let threadId = request.threadId;
     let threadCreated = false;
     if (threadId) {
@@ -110,9 +141,9 @@ export class CodexSession {
     } else {
       const started = threadResult.parse(
         await this.call('thread/start', {
-          cwd: this.settings.codexWorkingDir,
+          cwd: cwd ?? this.settings.workspace,
           approvalPolicy: request.approvalPolicy ?? this.settings.approvalPolicy,
-          sandbox: this.settings.sandbox,
+          sandbox: request.sandbox ?? this.settings.sandbox,
           ...(request.model ? { model: request.model } : {}),
         }),
       );
@@ -132,9 +163,13 @@ export class CodexSession {
           input: [{ type: 'text', text: request.prompt, text_elements: [] }],
           ...(request.model ? { model: request.model } : {}),
           ...(request.approvalPolicy ? { approvalPolicy: request.approvalPolicy } : {}),
+          ...(request.sandbox ? { sandboxPolicy: sandboxPolicy(request.sandbox) } : {}),
+          ...(cwd ? { cwd } : {}),
         }),
       );
       run.turnId = response.turn.id;
+      if (request.approvalPolicy || threadCreated)
+        this.threadPolicies.set(threadId, request.approvalPolicy ?? this.settings.approvalPolicy);
     } catch (error) {
       this.runningTurns.delete(threadId);
       this.backlog.delete(threadId);
@@ -172,6 +207,13 @@ export class CodexSession {
     const run = typeof threadId === 'string' ? this.runningTurns.get(threadId) : undefined;
     if (!run || !isApprovalRequest(request.method)) return declineUnattended(request.method, this.logger);
     const approval = describeApproval(request, run, this.settings.approvalTimeoutMs);
+    if (this.asksToLeaveSandbox(run.threadId, approval.kind)) {
+      // Under on-request codex asks only to run a command outside its sandbox; callers may not grant that.
+      this.logger.info({ threadId: run.threadId }, 'declined a request to run outside the sandbox (CODEX_ALLOW_ESCALATION)');
+      run.emit({ type: 'approval.requested', approval });
+      run.emit({ type: 'approval.resolved', request_id: approval.request_id, decision: 'decline', resolved_by: 'policy' });
+      return codexAnswer(request.method, 'decline');
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => settle('decline', 'timeout'), this.settings.approvalTimeoutMs);
       timer.unref();
@@ -233,6 +275,11 @@ export class CodexSession {
   async interruptAll(): Promise<void> {
     const runs = [...this.runningTurns.values()];
     await Promise.all(runs.map((run) => this.interrupt(run.threadId).catch(() => undefined)));
+  }
+
+  private asksToLeaveSandbox(threadId: string, kind: string): boolean {
+    if (this.settings.ceiling.allowEscalation || kind !== 'command') return false;
+    return (this.threadPolicies.get(threadId) ?? this.settings.approvalPolicy) === 'on-request';
   }
 
   private touch(): void {
@@ -334,11 +381,13 @@ export class CodexSession {
     if (pid === undefined || run.runningCommands.size === 0) return;
     const ended = endCommands(pid, [...run.runningCommands.values()]);
     if (ended.length > 0)
-      this.logger.info({ pids: ended, threadId: run.threadId }, 'ended the commands of an interrupted turn');
+      this.logger.info({ pids: ended, threadId: run.threadId }, 'ended the commands the turn left running');
   }
 
   private turnEnded(run: TurnRun): void {
     if (this.runningTurns.get(run.threadId) === run) this.runningTurns.delete(run.threadId);
+    // Codex keeps commands running after the turn (unified exec); a finished turn leaves none behind.
+    if (!this.settings.keepBackgroundCommands) this.endCommandsOf(run);
     this.touch();
   }
 

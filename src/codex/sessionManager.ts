@@ -1,9 +1,10 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
 import { BadGatewayError, ServiceUnavailableError } from '../errors';
-import { AppServerProcess } from './appServer';
+import { recordsDir, tenantPaths, type Isolation, type Tenant } from '../isolation';
+import type { ModelRelay } from '../relay/modelRelay';
+import type { MeteredUsage } from '../relay/metering';
+import { AppServerProcess, providerArgs } from './appServer';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
 import { CodexSession } from './session';
@@ -12,14 +13,14 @@ import type { TurnRun } from './turnRun';
 import { userDirectoryName } from './userDirectory';
 import { UsageStore } from './usageStore';
 
-export const DEFAULT_USER = 'default';
+export { DEFAULT_USER } from '../isolation';
 
 export type SessionManagerConfig = Pick<
   Config,
   | 'baseDataDir'
   | 'codexHome'
   | 'codexWorkingDir'
-  | 'openaiApiKey'
+  | 'multiUser'
   | 'openaiBaseUrl'
   | 'model'
   | 'approvalPolicy'
@@ -34,6 +35,9 @@ export type SessionManagerConfig = Pick<
   | 'approvalTimeoutMs'
   | 'turnRetentionMs'
   | 'turnRetentionMax'
+  | 'ceiling'
+  | 'maxTurnsPerUser'
+  | 'keepBackgroundCommands'
 >;
 
 export interface SessionLease {
@@ -60,6 +64,9 @@ export class SessionManager {
   constructor(
     private readonly config: SessionManagerConfig,
     private readonly codex: CodexBinaryInfo,
+    private readonly isolation: Isolation,
+    /** Present when the operator set OPENAI_API_KEY: codex then reaches the model only through it. */
+    private readonly relay: ModelRelay | undefined,
     private readonly logger: Logger,
   ) {}
 
@@ -77,9 +84,16 @@ export class SessionManager {
     return session?.alive ? session : undefined;
   }
 
-  codexHomeFor(userId: string): string {
-    if (userId === DEFAULT_USER && this.config.codexHome) return this.config.codexHome;
-    return path.join(this.config.baseDataDir, 'users', userDirectoryName(userId));
+  /** Where a user's CODEX_HOME, workspace and the bridge's records about them live. */
+  pathsOf(userId: string): ReturnType<typeof tenantPaths> {
+    return tenantPaths(this.config, userId);
+  }
+
+  /** What the model relay counted for one response of a user's codex. */
+  recordMetered(userKey: string, usage: MeteredUsage): void {
+    this.usageStoreFor(userKey)
+      .addMetered(usage)
+      .catch((error: Error) => this.logger.error({ err: error.message, user: userKey }, 'could not save metered usage'));
   }
 
   async acquire(userId: string): Promise<SessionLease> {
@@ -97,8 +111,8 @@ export class SessionManager {
   }
 
   /** The user's token totals over every thread the bridge recorded; never starts a process. */
-  async usageOf(userId: string): Promise<{ usage: Usage; threads: number }> {
-    return this.usageStoreFor(userDirectoryName(userId), userId).totals();
+  async usageOf(userId: string): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }> {
+    return this.usageStoreFor(userDirectoryName(userId)).totals();
   }
 
   startCleanup(): void {
@@ -167,13 +181,11 @@ export class SessionManager {
     if (!command) {
       throw new ServiceUnavailableError(this.codex.problem ?? 'codex is not available', 60, 'codex-unavailable');
     }
-    const codexHome = this.codexHomeFor(userId);
+    let tenant: Tenant;
     try {
-      await fs.mkdir(codexHome, { recursive: true, mode: 0o700 });
-      await fs.chmod(codexHome, 0o700);
-      await fs.access(codexHome, fs.constants.W_OK);
+      tenant = await this.isolation.prepare(userId);
     } catch (error) {
-      this.logger.error({ err: (error as Error).message, codexHome }, 'cannot prepare CODEX_HOME');
+      this.logger.error({ err: (error as Error).message, user: key }, "cannot prepare the user's folders");
       throw new ServiceUnavailableError(
         `the bridge cannot write its data directory (BASE_DATA_DIR): ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
         30,
@@ -184,16 +196,20 @@ export class SessionManager {
     let server: AppServerProcess;
     // Filled in once app-server is up; nothing asks for approval before a turn starts.
     const ready: { session?: CodexSession } = {};
+    const relayToken = this.relay?.issue(key);
     try {
+      const codexArgs = [
+        'app-server',
+        ...providerArgs({
+          baseUrl: this.relay?.baseUrl ?? this.config.openaiBaseUrl,
+          model: this.config.model,
+          requestMaxRetries: this.config.requestMaxRetries,
+          streamMaxRetries: this.config.streamMaxRetries,
+        }),
+      ];
       server = await AppServerProcess.start({
-        command,
-        codexHome,
-        workingDir: this.config.codexWorkingDir,
-        apiKey: this.config.openaiApiKey,
-        baseUrl: this.config.openaiBaseUrl,
-        model: this.config.model,
-        requestMaxRetries: this.config.requestMaxRetries,
-        streamMaxRetries: this.config.streamMaxRetries,
+        launch: await this.isolation.launch(tenant, codexArgs),
+        loginKey: relayToken,
         rpcTimeoutMs: this.config.rpcTimeoutMs,
         logger,
         handleServerRequest: (request) => {
@@ -202,6 +218,7 @@ export class SessionManager {
         },
       });
     } catch (error) {
+      if (relayToken) this.relay?.revoke(relayToken);
       logger.error({ err: (error as Error).message }, 'codex app-server did not start');
       throw new BadGatewayError(`codex app-server did not start: ${(error as Error).message}`, 'codex-start-failed');
     }
@@ -209,13 +226,14 @@ export class SessionManager {
     const started = new CodexSession(
       userId,
       server,
-      { ...this.config, onTurnStarted: (run) => turns.add(run) },
-      this.usageStoreFor(key, userId),
+      { ...this.config, workspace: tenant.workspace, onTurnStarted: (run) => turns.add(run) },
+      this.usageStoreFor(key),
       logger,
     );
     ready.session = started;
     this.sessions.set(key, started);
     void server.exited.then((reason) => {
+      if (relayToken) this.relay?.revoke(relayToken);
       if (this.sessions.get(key) !== started) return;
       this.sessions.delete(key);
       logger.warn({ reason }, 'codex app-server exited; the next request starts a new one');
@@ -224,10 +242,10 @@ export class SessionManager {
   }
 
   /** One store per user, shared by every session of theirs, so reads see the writes still under way. */
-  private usageStoreFor(key: string, userId: string): UsageStore {
+  private usageStoreFor(key: string): UsageStore {
     let store = this.usageStores.get(key);
     if (!store) {
-      store = new UsageStore(this.codexHomeFor(userId));
+      store = new UsageStore(recordsDir(this.config.baseDataDir, key), this.logger);
       this.usageStores.set(key, store);
     }
     return store;

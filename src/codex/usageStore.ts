@@ -1,42 +1,53 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Usage } from './bridgeEvents';
+import { InternalError } from '../errors';
+import type { Logger } from '../logger';
+import { addMetered, meteredUsageSchema, ZERO_METERED, type MeteredUsage } from '../relay/metering';
+import { usageSchema, type Usage } from './bridgeEvents';
+
+/** Read back from disk: codex never reports negative counts, so a record that has one was not written by the bridge. */
+const storedUsage = usageSchema.refine((usage) => Object.values(usage).every((count) => count >= 0));
 
 /**
  * Codex reports a thread's token total only while a turn runs, and does not persist it where
- * app-server can read it back, so the bridge keeps the last total per thread beside CODEX_HOME's files.
+ * app-server can read it back, so the bridge keeps the last total per thread in its own records
+ * (users/<dir>/bridge/, outside every jail). What is read back is checked: a record that fails its
+ * schema is an error, never data.
  */
 export class UsageStore {
   private readonly directory: string;
+  private readonly meteredFile: string;
   /** Writes in order; reads wait for them, so a turn's usage is readable as soon as the turn has ended. */
   private writes: Promise<void> = Promise.resolve();
+  private metered: MeteredUsage | undefined;
 
-  constructor(codexHome: string) {
-    this.directory = path.join(codexHome, 'bridge', 'usage');
+  constructor(
+    records: string,
+    private readonly logger: Logger,
+  ) {
+    this.directory = path.join(records, 'usage');
+    this.meteredFile = path.join(records, 'metered.json');
   }
 
   save(threadId: string, usage: Usage): Promise<void> {
-    const write = this.writes.then(async () => {
-      await fs.mkdir(this.directory, { recursive: true, mode: 0o700 });
-      const file = this.fileFor(threadId);
-      await fs.writeFile(`${file}.tmp`, JSON.stringify(usage));
-      await fs.rename(`${file}.tmp`, file);
+    return this.enqueue(() => writeAtomically(this.fileFor(threadId), JSON.stringify(usage)));
+  }
+
+  /** Adds what the model relay counted for one response. */
+  addMetered(usage: MeteredUsage): Promise<void> {
+    return this.enqueue(async () => {
+      this.metered = addMetered(this.metered ?? (await this.readMetered()), usage);
+      await writeAtomically(this.meteredFile, JSON.stringify(this.metered));
     });
-    this.writes = write.catch(() => undefined);
-    return write;
   }
 
   async load(threadId: string): Promise<Usage | null> {
     await this.writes;
-    try {
-      return JSON.parse(await fs.readFile(this.fileFor(threadId), 'utf8')) as Usage;
-    } catch {
-      return null;
-    }
+    return this.read(this.fileFor(threadId));
   }
 
-  /** Sums every thread's total: the user's usage under this bridge. */
-  async totals(): Promise<{ usage: Usage; threads: number }> {
+  /** Sums every thread's total: the user's usage under this bridge, and what the relay metered. */
+  async totals(): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }> {
     await this.writes;
     const usage: Usage = {
       input_tokens: 0,
@@ -50,15 +61,52 @@ export class UsageStore {
       .then((names) => names.filter((name) => name.endsWith('.json')))
       .catch(() => []);
     for (const file of files) {
-      const thread = await this.load(file.slice(0, -'.json'.length));
+      const thread = await this.read(path.join(this.directory, file));
       if (!thread) continue;
       for (const key of Object.keys(usage) as Array<keyof Usage>) usage[key] += thread[key];
     }
-    return { usage, threads: files.length };
+    const metered = this.metered ?? (await this.readMetered());
+    return { usage, threads: files.length, metered: metered.responses > 0 ? metered : null };
+  }
+
+  private enqueue(write: () => Promise<void>): Promise<void> {
+    const next = this.writes.then(write);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readMetered(): Promise<MeteredUsage> {
+    const text = await fs.readFile(this.meteredFile, 'utf8').catch(() => undefined);
+    if (text === undefined) return ZERO_METERED;
+    return this.parse(this.meteredFile, text, meteredUsageSchema);
+  }
+
+  private async read(file: string): Promise<Usage | null> {
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    return text === undefined ? null : this.parse(file, text, storedUsage);
+  }
+
+  private parse<T>(file: string, text: string, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    this.logger.error({ file }, 'a usage record of the bridge is corrupt');
+    throw new InternalError(`the bridge's usage record ${path.basename(file)} is corrupt; see the bridge's log`, 'usage-record-corrupt');
   }
 
   private fileFor(threadId: string): string {
     // Thread ids are validated by the HTTP layer; basename keeps a bad one from leaving the folder anyway.
     return path.join(this.directory, `${path.basename(threadId)}.json`);
   }
+}
+
+async function writeAtomically(file: string, content: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await fs.writeFile(`${file}.tmp`, content, { mode: 0o600 });
+  await fs.rename(`${file}.tmp`, file);
 }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -11,7 +12,19 @@ const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-const optionalUrl = optionalString.pipe(z.url().optional());
+const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional());
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+const approvalPolicy = z.enum(['never', 'on-request', 'untrusted']);
+const sandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Python's level names (INFO, WARNING, CRITICAL) are accepted so that an old bridge's .env keeps working. */
 const logLevel = z
@@ -32,11 +45,32 @@ export const envSchema = z
     CODEX_WORKING_DIR: optionalString,
     CODEX_HOME: optionalString,
     CODEX_MODEL: optionalString,
-    CODEX_APPROVAL_POLICY: z.enum(['never', 'on-request', 'untrusted']).default('never'),
-    CODEX_SANDBOX: z.enum(['read-only', 'workspace-write', 'danger-full-access']).default('workspace-write'),
+    CODEX_APPROVAL_POLICY: approvalPolicy.default('never'),
+    CODEX_SANDBOX: sandboxMode.default('workspace-write'),
+    CODEX_ALLOWED_APPROVAL_POLICIES: list.pipe(z.array(approvalPolicy)),
+    CODEX_ALLOWED_SANDBOX_MODES: list.pipe(z.array(sandboxMode)),
+    CODEX_ALLOW_ESCALATION: booleanFromEnv.default(false),
+    CODEX_ENV_PASSTHROUGH: list.pipe(
+      z.array(z.string().regex(ENV_NAME, 'each entry must be a variable name (letters, digits, _)')),
+    ),
+    CODEX_KEEP_BACKGROUND_COMMANDS: booleanFromEnv.default(false),
+    ISOLATION: z
+      .string()
+      .transform((value) => value.trim().toLowerCase())
+      .pipe(z.enum(['auto', 'bubblewrap', 'none']))
+      .default('auto'),
+    BWRAP_PATH: optionalString,
+    ISOLATION_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(200_000),
+    ISOLATION_UID_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+    ISOLATION_READ_ONLY_PATHS: list.pipe(z.array(z.string().startsWith('/', 'each entry must be an absolute path'))),
+    TENANT_MAX_PROCESSES: positiveInt.default(512),
+    TENANT_MAX_PROCESS_MEMORY_MB: positiveInt.default(8192),
+    TENANT_TMP_SIZE_MB: positiveInt.default(512),
+    MAX_TURNS_PER_USER: positiveInt.default(5),
     CODEX_REQUEST_MAX_RETRIES: z.coerce.number().int().min(0).max(100).optional(),
     CODEX_STREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(100).optional(),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    HOST: optionalString,
+    ALLOW_UNAUTHENTICATED_REMOTE: booleanFromEnv.default(false),
     PORT: z.coerce.number().int().min(0).max(65535).default(8000),
     DEBUG: booleanFromEnv.default(false),
     LOG_LEVEL: logLevel.default('info'),
@@ -45,7 +79,7 @@ export const envSchema = z
     IDLE_TIMEOUT_SECONDS: nonNegativeNumber.default(300),
     CLEANUP_INTERVAL_SECONDS: z.coerce.number().positive().default(60),
     ALLOW_USER_ID_OVERRIDE: booleanFromEnv.default(false),
-    CORS_ORIGINS: z.string().default('*'),
+    CORS_ORIGINS: z.string().default(''),
     MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
     TURN_TIMEOUT_SECONDS: z.coerce.number().positive().default(900),
     APPROVAL_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
@@ -100,16 +134,54 @@ export interface KeycloakConfig {
   audience: string | undefined;
 }
 
+export type ApprovalPolicy = Env['CODEX_APPROVAL_POLICY'];
+export type SandboxMode = Env['CODEX_SANDBOX'];
+
+export interface IsolationConfig {
+  /** `auto`: bubblewrap when it works here; without it, only a single-user bridge starts. */
+  mode: 'auto' | 'bubblewrap' | 'none';
+  bwrapPath: string | undefined;
+  /** When the bridge runs as root each user's jail runs as its own uid from this range. */
+  uidBase: number;
+  uidCount: number;
+  /** Extra host paths the operator makes visible (read-only) inside every jail. */
+  readOnlyPaths: string[];
+  maxProcesses: number;
+  maxProcessMemoryMb: number;
+  tmpSizeMb: number;
+}
+
+/** What a caller may ask for; beyond it a chat is refused with 403. */
+export interface PolicyCeiling {
+  approvalPolicies: ApprovalPolicy[];
+  sandboxModes: SandboxMode[];
+  /** Whether a caller may accept codex's request to run a command outside its sandbox. */
+  allowEscalation: boolean;
+}
+
 export interface Config {
   openaiApiKey: string | undefined;
   openaiBaseUrl: string | undefined;
   codexBinaryPath: string | undefined;
-  codexWorkingDir: string;
-  /** An explicit CODEX_HOME is used for the default user; otherwise it lives under BASE_DATA_DIR. */
+  /**
+   * Single-user: the directory the agent works in (the original bridge's meaning). Multi-user: a
+   * template copied into each user's own workspace on first use. Unset: an empty workspace per user.
+   */
+  codexWorkingDir: string | undefined;
+  /** An explicit CODEX_HOME is used for the default user of a single-user bridge only. */
   codexHome: string | undefined;
   model: string | undefined;
-  approvalPolicy: Env['CODEX_APPROVAL_POLICY'];
-  sandbox: Env['CODEX_SANDBOX'];
+  approvalPolicy: ApprovalPolicy;
+  sandbox: SandboxMode;
+  ceiling: PolicyCeiling;
+  /** Names of the bridge's variables that the agent's commands may see besides the fixed allowlist. */
+  envPassthrough: string[];
+  keepBackgroundCommands: boolean;
+  isolation: IsolationConfig;
+  /** Running turns one user may have at once (streamed, JSON and background alike). */
+  maxTurnsPerUser: number;
+  /** More than one user can reach the bridge (an identity provider, or callers naming the user). */
+  multiUser: boolean;
   /** Retries of the custom provider used with OPENAI_BASE_URL; codex's defaults when unset. */
   requestMaxRetries: number | undefined;
   streamMaxRetries: number | undefined;
@@ -154,19 +226,40 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
+  const crossField = crossFieldProblems(env);
+  if (crossField.length > 0) throw new ConfigError(crossField);
   const corsOrigins = env.CORS_ORIGINS.trim() === '*' ? '*' : splitList(env.CORS_ORIGINS);
   return {
     openaiApiKey: env.OPENAI_API_KEY,
     openaiBaseUrl: env.OPENAI_BASE_URL,
     codexBinaryPath: env.CODEX_BINARY_PATH,
-    codexWorkingDir: path.resolve(env.CODEX_WORKING_DIR ?? process.cwd()),
+    codexWorkingDir: env.CODEX_WORKING_DIR ? path.resolve(env.CODEX_WORKING_DIR) : undefined,
     codexHome: env.CODEX_HOME ? path.resolve(env.CODEX_HOME) : undefined,
     model: env.CODEX_MODEL,
     approvalPolicy: env.CODEX_APPROVAL_POLICY,
     sandbox: env.CODEX_SANDBOX,
+    ceiling: {
+      approvalPolicies: withDefault(env.CODEX_ALLOWED_APPROVAL_POLICIES, env.CODEX_APPROVAL_POLICY),
+      sandboxModes: withDefault(env.CODEX_ALLOWED_SANDBOX_MODES, env.CODEX_SANDBOX),
+      allowEscalation: env.CODEX_ALLOW_ESCALATION,
+    },
+    envPassthrough: env.CODEX_ENV_PASSTHROUGH,
+    keepBackgroundCommands: env.CODEX_KEEP_BACKGROUND_COMMANDS,
+    isolation: {
+      mode: env.ISOLATION,
+      bwrapPath: env.BWRAP_PATH,
+      uidBase: env.ISOLATION_UID_BASE,
+      uidCount: env.ISOLATION_UID_COUNT,
+      readOnlyPaths: env.ISOLATION_READ_ONLY_PATHS.map((entry) => path.resolve(entry)),
+      maxProcesses: env.TENANT_MAX_PROCESSES,
+      maxProcessMemoryMb: env.TENANT_MAX_PROCESS_MEMORY_MB,
+      tmpSizeMb: env.TENANT_TMP_SIZE_MB,
+    },
+    maxTurnsPerUser: env.MAX_TURNS_PER_USER,
+    multiUser: isMultiUser(env),
     requestMaxRetries: env.CODEX_REQUEST_MAX_RETRIES,
     streamMaxRetries: env.CODEX_STREAM_MAX_RETRIES,
-    host: env.HOST,
+    host: env.HOST ?? (env.SECURITY_METHOD === 'none' ? '127.0.0.1' : '0.0.0.0'),
     port: env.PORT,
     debug: env.DEBUG,
     logLevel: env.LOG_LEVEL,
@@ -204,6 +297,82 @@ function keycloakConfig(env: Env): KeycloakConfig {
     requiredRole: env.KEYCLOAK_REQUIRED_ROLE,
     audience: env.KEYCLOAK_AUDIENCE,
   };
+}
+
+function isMultiUser(env: Env): boolean {
+  return env.SECURITY_METHOD !== 'none' || env.ALLOW_USER_ID_OVERRIDE;
+}
+
+/** The operator's own default is always allowed; the list only widens what callers may ask for. */
+function withDefault<T>(allowed: T[], operatorDefault: T): T[] {
+  return allowed.includes(operatorDefault) ? allowed : [operatorDefault, ...allowed];
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (net.isIPv4(host)) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** The bridge's own files: a workspace that holds them would put its code and .env inside a jail. */
+const BRIDGE_ROOT = path.resolve(__dirname, '..', '..');
+
+function contains(outer: string, inner: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Rules between variables, checked once the values themselves are valid. */
+function crossFieldProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.HOST !== undefined && net.isIP(env.HOST) === 0 && !/^[A-Za-z0-9.-]+$/.test(env.HOST))
+    problems.push(`HOST: '${env.HOST}' is neither an IP address nor a host name`);
+  else if (env.HOST !== undefined && !net.isIPv4(env.HOST) && /^\d+(\.\d+){3}$/.test(env.HOST))
+    problems.push(`HOST: '${env.HOST}' is not a valid IPv4 address`);
+  if (
+    env.SECURITY_METHOD === 'none' &&
+    env.HOST !== undefined &&
+    !isLoopback(env.HOST) &&
+    !env.ALLOW_UNAUTHENTICATED_REMOTE
+  ) {
+    problems.push(
+      `HOST: '${env.HOST}' would let anyone on the network run commands without authentication (SECURITY_METHOD=None); ` +
+        'bind to 127.0.0.1, set SECURITY_METHOD=Keycloak, or set ALLOW_UNAUTHENTICATED_REMOTE=true if you really mean it',
+    );
+  }
+  const origins = env.CORS_ORIGINS.trim();
+  if (origins !== '' && origins !== '*') {
+    for (const origin of splitList(origins)) {
+      if (!isOrigin(origin))
+        problems.push(`CORS_ORIGINS: '${origin}' is not an origin (scheme://host[:port], e.g. https://app.example.com) or '*'`);
+    }
+  }
+  if (env.CODEX_HOME && isMultiUser(env)) {
+    problems.push(
+      'CODEX_HOME: only a single-user bridge (SECURITY_METHOD=None without ALLOW_USER_ID_OVERRIDE) uses it; ' +
+        'with several users each gets BASE_DATA_DIR/users/<user>/codex, so unset it',
+    );
+  }
+  if (env.CODEX_WORKING_DIR) {
+    const workingDir = path.resolve(env.CODEX_WORKING_DIR);
+    const dataDir = path.resolve(env.BASE_DATA_DIR);
+    if (contains(workingDir, BRIDGE_ROOT))
+      problems.push(
+        `CODEX_WORKING_DIR: '${workingDir}' holds the bridge's own code and configuration (${BRIDGE_ROOT}); give the agent a directory of its own`,
+      );
+    else if (contains(workingDir, dataDir) || contains(dataDir, workingDir))
+      problems.push(`CODEX_WORKING_DIR: '${workingDir}' overlaps BASE_DATA_DIR (${dataDir}), where every user's data lives`);
+  }
+  return problems;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
 }
 
 function splitList(value: string): string[] {

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { fakeModelEnv, startFakeModel, type FakeModel } from '../support/fakeModel';
 import { commandLineOf, descendantsOf } from '../../src/codex/processTree';
 import { processAlive, waitUntil } from '../support/wait';
+import { makeTempDir } from '../support/tempDir';
 
 /* The bridge as an operator runs it (src/main.ts in its own process): signals and process hygiene. */
 
@@ -21,7 +22,7 @@ afterAll(async () => {
   await fake?.close();
 });
 beforeEach(() => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-lifecycle-'));
+  dataDir = makeTempDir('bridge-lifecycle-');
 });
 afterEach(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });

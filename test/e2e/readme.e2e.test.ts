@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { fakeModelEnv, startFakeModel, type FakeModel } from '../support/fakeModel';
 import { descendantsOf } from '../../src/codex/processTree';
 import { processAlive, waitUntil } from '../support/wait';
+import { makeTempDir } from '../support/tempDir';
 
 /*
  * The README's curl examples, word for word, against `npm start` on port 8000: what a new user does.
@@ -42,7 +43,7 @@ let dataDir: string;
 beforeAll(async () => {
   if (!(await portIsFree(README_PORT))) throw new Error(`port ${README_PORT} is taken: the README examples need it`);
   fake = await startFakeModel();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-readme-'));
+  dataDir = makeTempDir('bridge-readme-');
   server = spawn('npm', ['start'], {
     cwd: root,
     env: {

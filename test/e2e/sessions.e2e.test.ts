@@ -6,6 +6,7 @@ import { userDirectoryName } from '../../src/codex/userDirectory';
 import { jsonEvents, startTestBridge, type TestBridge } from '../support/bridge';
 import { startFakeModel, type FakeModel } from '../support/fakeModel';
 import { processAlive, waitUntil } from '../support/wait';
+import { makeTempDir } from '../support/tempDir';
 
 /* SessionManager and fault handling with the real codex app-server. */
 
@@ -32,7 +33,7 @@ function chat(bridge: TestBridge, user: string, body: Record<string, unknown>) {
 
 describe('sessions', () => {
   it('keeps a thread across a bridge restart: history reads back and the thread continues', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-restart-'));
+    const dataDir = makeTempDir('bridge-restart-');
     let threadId = '';
     try {
       await withBridge({}, async (bridge) => {
@@ -143,7 +144,7 @@ describe('codex binary', () => {
   });
 
   it('uses an explicit CODEX_HOME for the default user, and BASE_DATA_DIR for everyone else', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-codex-home-'));
+    const home = makeTempDir('bridge-codex-home-');
     try {
       await withBridge({ CODEX_HOME: home }, async (bridge) => {
         await request(bridge.url).post('/chat').send({ messages: [{ content: 'x' }], stream: false }).expect(200);

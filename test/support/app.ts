@@ -21,6 +21,7 @@ export function appWithDoubles(env: Record<string, string> = {}, codexAvailable 
       codex: codexAvailable
         ? { command: { file: '/bin/codex', prefixArgs: [], source: 'PATH' }, version: 'codex-cli 0.0.0-test' }
         : { command: undefined, version: undefined },
+      isolation: { status: { mechanism: 'bubblewrap', tenant_uids: false, reason: null } },
       sessions,
       spec: loadSpec(),
       version: '0.0.0-test',

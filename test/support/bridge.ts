@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../../src/logger';
 import { startBridge, type RunningBridge } from '../../src/server';
 import { assertMatchesSpec } from './specSchemas';
 import { fakeModelEnv, startFakeModel, type FakeModel } from './fakeModel';
+import { makeTempDir } from './tempDir';
 
 export interface TestBridge extends RunningBridge {
   fake: FakeModel;
@@ -25,8 +26,8 @@ export async function startTestBridge(
   reuse?: { fake?: FakeModel; dataDir?: string; logger?: Logger },
 ): Promise<TestBridge> {
   const fake = reuse?.fake ?? (await startFakeModel());
-  const dataDir = reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-data-'));
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-work-'));
+  const dataDir = reuse?.dataDir ?? makeTempDir('bridge-data-');
+  const workDir = makeTempDir('bridge-work-');
   const config = parseConfig({
     HOST: '127.0.0.1',
     PORT: '0',

@@ -111,8 +111,12 @@ export class SessionProviderDouble implements SessionProvider {
     return session?.allTurns.find((run) => run.turnId === turnId && run.threadId === threadId);
   }
 
-  async usageOf(): Promise<{ usage: Usage; threads: number }> {
-    return { usage: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 }, threads: 0 };
+  async usageOf(): Promise<{ usage: Usage; threads: number; metered: null }> {
+    return {
+      usage: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
+      threads: 0,
+      metered: null,
+    };
   }
 
   async acquire(userId: string): Promise<{ session: ChatSession; release: () => void }> {

@@ -80,6 +80,7 @@ export function createHandlers(services: Services): Handlers {
           active_sessions: services.sessions.activeSessions,
           max_sessions: services.sessions.maxSessions,
           version: services.version,
+          isolation: { ...services.isolation.status, model_relay: apiKeyConfigured },
         },
       };
     },
@@ -103,6 +104,8 @@ export function createHandlers(services: Services): Handlers {
             model: body.model,
             rawEvents: body.raw_events ?? false,
             approvalPolicy: body.approval_policy,
+            sandbox: body.sandbox,
+            cwd: body.cwd,
           });
           if (body.background) {
             return {

@@ -3,6 +3,8 @@ import type { Usage } from '../../codex/bridgeEvents';
 import type { CodexSession } from '../../codex/session';
 import type { TurnRun } from '../../codex/turnRun';
 import type { Config } from '../../config/env';
+import type { Isolation } from '../../isolation';
+import type { MeteredUsage } from '../../relay/metering';
 import type { LoadedSpec } from '../spec';
 
 /** What the handlers use of a session: CodexSession, or a test double of it. */
@@ -15,7 +17,7 @@ export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
   /** A turn of the user: with `turnId`, running or recently finished; without, the thread's running one. */
   findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined;
-  usageOf(userId: string): Promise<{ usage: Usage; threads: number }>;
+  usageOf(userId: string): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
 }
@@ -23,6 +25,7 @@ export interface SessionProvider {
 export interface Services {
   config: Pick<Config, 'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser'>;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
+  isolation: Pick<Isolation, 'status'>;
   sessions: SessionProvider;
   spec: LoadedSpec;
   version: string;
