@@ -49,19 +49,29 @@ export function killTree(pid: number): void {
   }
 }
 
+/** What codex reports (`/usr/bin/bash -lc 'sleep 30'`) in the forms /proc may show it, without quotes. */
+function commandForms(command: string): string[] {
+  const plain = command.replace(/'/g, '').trim();
+  const script = /\s-l?c\s+(.+)$/s.exec(plain)?.[1]?.trim();
+  return script && script !== plain ? [plain, script] : [plain];
+}
+
 /**
  * Ends the process trees below `rootPid` that run one of `commands`. Codex reports a command
- * shell-quoted (`/bin/bash -lc 'sleep 30'`); /proc has it as plain argv, at the end of the sandbox
- * wrapper's command line. Returns the pids it ended. Linux only; elsewhere it ends nothing.
+ * shell-quoted (`/bin/bash -lc 'sleep 30'`); /proc has it as plain argv at the end of the sandbox
+ * wrapper's command line, or inside a shell-snapshot wrapper (`exec '/usr/bin/bash' -c 'sleep 30'`).
+ * Only whole command trees are ended (the outermost matching process), never codex itself.
+ * Returns the pids it ended. Linux only; elsewhere it ends nothing.
  */
 export function endCommands(rootPid: number, commands: string[]): number[] {
   if (process.platform !== 'linux' || commands.length === 0) return [];
-  const wanted = commands.map((command) => command.replace(/'/g, '').trim());
+  const wanted = commands.flatMap(commandForms);
   const ended: number[] = [];
   const covered = new Set<number>();
   for (const candidate of descendantsOf(rootPid)) {
     if (covered.has(candidate)) continue;
-    const commandLine = commandLineOf(candidate);
+    const commandLine = commandLineOf(candidate).replace(/'/g, '').trim();
+    if (/\sapp-server(\s|$)/.test(commandLine)) continue;
     if (!wanted.some((command) => commandLine.endsWith(command))) continue;
     for (const below of descendantsOf(candidate)) covered.add(below);
     killTree(candidate);

@@ -16,7 +16,7 @@ export type FakeReply =
    */
   | { kind: 'text'; text: string; chunks?: number | string[]; delayMs?: number }
   /** An `exec_command` call; codex's follow-up request (ending in its output) gets `then` (default text "done"). */
-  | { kind: 'command'; command: string; then?: FakeReply }
+  | { kind: 'command'; command: string; then?: FakeReply; args?: Record<string, unknown> }
   | { kind: 'http_error'; status: number; body?: string }
   /** Never answers (until close). */
   | { kind: 'hang' }
@@ -36,6 +36,8 @@ export interface FakeModel {
   readonly url: string;
   /** Parsed bodies of every `POST /responses`, in arrival order. */
   readonly requests: unknown[];
+  /** The Authorization header of every `POST /responses`, in arrival order. */
+  readonly authorizations: string[];
   /** Usage of every `response.completed` sent, in order (a command turn completes two responses). */
   readonly usages: FakeUsage[];
   /** Replies used, in order, before falling back to the default. */
@@ -95,6 +97,7 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
   // A command's follow-up is matched by call_id, not queue position, so parallel turns stay independent.
   const followUps = new Map<string, FakeReply>();
   const requests: unknown[] = [];
+  const authorizations: string[] = [];
   const usages: FakeUsage[] = [];
   const sockets = new Set<Socket>();
   // Codex reuses these as its item ids; the random part keeps them unique across fakes sharing a CODEX_HOME.
@@ -153,7 +156,7 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
             id: newId('fc'),
             name: 'exec_command',
             call_id: callId,
-            arguments: JSON.stringify({ cmd: reply.command }),
+            arguments: JSON.stringify({ cmd: reply.command, ...reply.args }),
           },
         });
         complete(sse, responseId, 1);
@@ -192,6 +195,7 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
       .then((raw) => {
         const body: unknown = JSON.parse(raw);
         requests.push(body);
+        authorizations.push(req.headers.authorization ?? '');
         return answer(pickReply(body), res);
       })
       .catch((error: unknown) => {
@@ -211,6 +215,7 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    authorizations,
     usages,
     enqueue: (...replies) => void queue.push(...replies),
     setDefault: (reply) => void (defaultReply = reply),
