@@ -21,7 +21,9 @@ function loadConfigOrExit(): Config {
 
 /** DEBUG=true: run the bridge in a child that Node restarts whenever src/ or openapi.yaml changes. */
 function runWithReload(): void {
-  const root = path.resolve(__dirname, '..');
+  // src/main.ts under tsx, dist/src/main.js when compiled: either way the package root holds src/.
+  const parent = path.resolve(__dirname, '..');
+  const root = path.basename(parent) === 'dist' ? path.dirname(parent) : parent;
   const child = spawn(
     process.execPath,
     [

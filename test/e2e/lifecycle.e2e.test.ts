@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import request from 'supertest';
@@ -37,7 +36,6 @@ async function startMain(extraEnv: Record<string, string> = {}): Promise<{ child
       PORT: '0',
       ...fakeModelEnv(fake),
       BASE_DATA_DIR: dataDir,
-      CODEX_WORKING_DIR: dataDir,
       LOG_LEVEL: 'info',
       DEBUG: 'false',
       ...extraEnv,

@@ -1,7 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fakeModelEnv, startFakeModel, type FakeModel } from '../support/fakeModel';
@@ -50,7 +49,6 @@ beforeAll(async () => {
       ...process.env,
       ...fakeModelEnv(fake),
       BASE_DATA_DIR: dataDir,
-      CODEX_WORKING_DIR: dataDir,
       LOG_LEVEL: 'warn',
     },
     stdio: 'ignore',

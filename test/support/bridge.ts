@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config/env';
 import { silentLogger, type Logger } from '../../src/logger';
 import { startBridge, type RunningBridge } from '../../src/server';
