@@ -142,6 +142,7 @@ export class SessionManager {
     const sessions = [...this.sessions.entries()];
     await Promise.all(sessions.map(([, session]) => session.interruptAll()));
     await Promise.all(sessions.map(([key, session]) => this.stopSession(key, session, 'shutdown')));
+    await Promise.all([...this.usageStores.values()].map((store) => store.flush()));
   }
 
   private async sessionFor(key: string, userId: string): Promise<CodexSession> {

@@ -41,6 +41,11 @@ export class UsageStore {
     });
   }
 
+  /** Resolves once every write asked for so far is on disk (or has failed). */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+
   async load(threadId: string): Promise<Usage | null> {
     await this.writes;
     return this.read(this.fileFor(threadId));

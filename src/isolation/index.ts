@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CodexCommand } from '../codex/binary';
@@ -196,9 +197,7 @@ async function probe(config: IsolationConfig, codex: CodexCommand): Promise<stri
   const bwrapPath = findBubblewrap(config.isolation.bwrapPath);
   if (!bwrapPath) return 'bubblewrap (bwrap) is not installed or not on PATH; BWRAP_PATH names it';
   if (codex.source === 'npm wrapper') return "only codex's native binary can run in a jail, not the Node wrapper";
-  // Beside the users' folders, not in /tmp: codex runs no sandbox for a CODEX_HOME under /tmp.
-  await fs.mkdir(config.baseDataDir, { recursive: true, mode: 0o700 });
-  const scratch = await fs.mkdtemp(path.join(config.baseDataDir, '.jail-probe-'));
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'bridge-jail-probe-'));
   try {
     const home = path.join(scratch, 'codex');
     const workspace = path.join(scratch, 'workspace');
@@ -219,7 +218,8 @@ async function probe(config: IsolationConfig, codex: CodexCommand): Promise<stri
       [codex.file, 'sandbox', '-c', 'sandbox_mode="workspace-write"', '--', '/bin/sh', '-c', 'echo jailed > probe'],
     );
     await execFileAsync(bwrapPath, jail, {
-      env: { PATH: JAIL_PATH, HOME: JAIL_HOME, CODEX_HOME: home },
+      // Codex runs no sandbox for a CODEX_HOME under the temporary dir; for the probe that dir is elsewhere.
+      env: { PATH: JAIL_PATH, HOME: JAIL_HOME, CODEX_HOME: home, TMPDIR: workspace },
       timeout: 20_000,
     });
     const written = await fs.readFile(path.join(workspace, 'probe'), 'utf8').catch(() => '');

@@ -249,7 +249,7 @@ describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
           ).status,
         ).toBe(404);
 
-        expect(fs.existsSync(path.join(bridge.dataDir, 'users', aliceSub, 'sessions'))).toBe(true);
+        expect(fs.existsSync(path.join(bridge.dataDir, 'users', aliceSub, 'codex', 'sessions'))).toBe(true);
       } finally {
         await bridge.stop();
       }

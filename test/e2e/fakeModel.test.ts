@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { CodexHarness, type Notification } from '../support/codexHarness';
 import { codexConfigArgs, fakeUsage, lastInputItem, startFakeModel, type FakeModel, type FakeReply } from '../support/fakeModel';
+import { makeTempDir } from '../support/tempDir';
 
 /* Proves the scripted fake model against the real codex binary, so other e2e tests can rely on it. */
 
@@ -20,7 +19,7 @@ describe('fake model driving the real codex app-server', () => {
 
   beforeEach(async () => {
     fake = await startFakeModel();
-    workDir = await mkdtemp(path.join(tmpdir(), 'fake-model-cwd-'));
+    workDir = makeTempDir('fake-model-cwd-');
     codex = await CodexHarness.start(codexConfigArgs(fake));
     const started = await codex.request<{ thread: { id: string } }>('thread/start', {
       cwd: workDir,

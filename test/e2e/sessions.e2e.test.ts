@@ -143,16 +143,16 @@ describe('codex binary', () => {
     });
   });
 
-  it('uses an explicit CODEX_HOME for the default user, and BASE_DATA_DIR for everyone else', async () => {
+  it('uses an explicit CODEX_HOME for the single user; with several users every user lives under BASE_DATA_DIR', async () => {
     const home = makeTempDir('bridge-codex-home-');
     try {
-      await withBridge({ CODEX_HOME: home }, async (bridge) => {
+      await withBridge({ CODEX_HOME: home, ALLOW_USER_ID_OVERRIDE: 'false' }, async (bridge) => {
         await request(bridge.url).post('/chat').send({ messages: [{ content: 'x' }], stream: false }).expect(200);
         expect(fs.existsSync(path.join(home, 'sessions'))).toBe(true);
-        expect(fs.existsSync(path.join(bridge.dataDir, 'users', 'default'))).toBe(false);
-        await request(bridge.url).get('/threads').set('X-User-Id', 'other').expect(200);
-        expect(fs.existsSync(path.join(bridge.dataDir, 'users', 'other'))).toBe(true);
+        expect(fs.existsSync(path.join(bridge.dataDir, 'users', 'default', 'codex'))).toBe(false);
       });
+      // A Keycloak user whose sub is `default` must never land in the operator's own home.
+      await expect(withBridge({ CODEX_HOME: home }, async () => undefined)).rejects.toThrow(/CODEX_HOME: only a single-user bridge/);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
@@ -212,11 +212,15 @@ describe('faults', () => {
     });
   });
 
-  it('ends a turn whose model endpoint refuses connections (codex would retry forever)', async () => {
-    await withBridge({ TURN_TIMEOUT_SECONDS: '2', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, async (bridge) => {
+  it('fails a turn at once when the model endpoint refuses connections (codex alone would retry forever)', async () => {
+    await withBridge({ TURN_TIMEOUT_SECONDS: '30', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, async (bridge) => {
+      const started = Date.now();
       const res = await chat(bridge, 'kim', { messages: [{ content: 'anyone?' }] }).expect(200);
       const events = jsonEvents(res.text);
-      expect(events.some((event) => event.type === 'error' && event.code === 'turn_timeout')).toBe(true);
+      // The relay answers 502 for an unreachable endpoint, which codex reports instead of retrying.
+      expect(events.some((event) => event.type === 'error' && String(event.message).includes('could not be reached'))).toBe(true);
+      expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'failed' });
+      expect(Date.now() - started).toBeLessThan(20_000);
       expect(res.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
     });
   });

@@ -8,7 +8,11 @@ import { processAlive, waitUntil } from '../support/wait';
 
 let bridge: TestBridge;
 beforeAll(async () => {
-  bridge = await startTestBridge({ ALLOW_USER_ID_OVERRIDE: 'true', APPROVAL_TIMEOUT_SECONDS: '2' });
+  bridge = await startTestBridge({
+    ALLOW_USER_ID_OVERRIDE: 'true',
+    APPROVAL_TIMEOUT_SECONDS: '2',
+    CODEX_ALLOWED_APPROVAL_POLICIES: 'never,untrusted,on-request',
+  });
 });
 afterAll(async () => {
   await bridge?.stop();
@@ -207,13 +211,21 @@ describe('approvals', () => {
 });
 
 describe('usage', () => {
-  it('totals a user’s threads', async () => {
+  it('totals a user’s threads, and the model relay metered the same tokens', async () => {
     await api().post('/chat').set('X-User-Id', 'counter').send({ messages: [{ content: 'a' }], stream: false }).expect(200);
     await api().post('/chat').set('X-User-Id', 'counter').send({ messages: [{ content: 'b' }], stream: false }).expect(200);
     const res = await api().get('/usage').set('X-User-Id', 'counter').expect(200);
     expect(res.body).toEqual({
       threads: 2,
       usage: { input_tokens: 20, cached_input_tokens: 0, output_tokens: 6, reasoning_output_tokens: 0, total_tokens: 26 },
+      metered: {
+        input_tokens: 20,
+        cached_input_tokens: 0,
+        output_tokens: 6,
+        reasoning_output_tokens: 0,
+        total_tokens: 26,
+        responses: 2,
+      },
     });
   });
 });

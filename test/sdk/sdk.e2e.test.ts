@@ -16,7 +16,7 @@ const sentAuthorization: Array<string | null> = [];
 let tokenRequests = 0;
 
 beforeAll(async () => {
-  bridge = await startTestBridge({ APPROVAL_TIMEOUT_SECONDS: '10' });
+  bridge = await startTestBridge({ APPROVAL_TIMEOUT_SECONDS: '10', CODEX_ALLOWED_APPROVAL_POLICIES: 'never,untrusted' });
   client = createBridgeClient({
     baseUrl: `${bridge.url}/`,
     // SECURITY_METHOD=None ignores the token, so the fetch hook is where sending it can be seen.

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { makeTempDir } from './tempDir';
 
 /*
  * A bare JSON-RPC driver for `codex app-server`, used to prove the fake model against the real binary.
@@ -46,7 +46,7 @@ export class CodexHarness {
 
   /** Spawns codex with a fresh CODEX_HOME, completes the handshake and logs in with a dummy API key. */
   static async start(configArgs: string[]): Promise<CodexHarness> {
-    const codexHome = await mkdtemp(path.join(tmpdir(), 'codex-home-'));
+    const codexHome = makeTempDir('codex-home-');
     // Its own process group, so stop() also reaches the helper shells codex starts.
     const child = spawn(CODEX_BINARY, [...configArgs, 'app-server'], {
       env: { ...process.env, CODEX_HOME: codexHome },
