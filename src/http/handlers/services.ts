@@ -5,11 +5,15 @@ import type { TurnRun } from '../../codex/turnRun';
 import type { Config } from '../../config/env';
 import type { LoadedSpec } from '../spec';
 
-/** What the handlers use of a session: CodexSession, or a test double of it. */
+/**
+ * What the handlers use of a session: CodexSession, or a test double of it. The model catalogue is
+ * optional so that doubles written before `/v1/models` stay valid; CodexSession always has it.
+ */
 export type ChatSession = Pick<
   CodexSession,
   'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt'
->;
+> &
+  Partial<Pick<CodexSession, 'listModels'>>;
 
 export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
@@ -21,7 +25,10 @@ export interface SessionProvider {
 }
 
 export interface Services {
-  config: Pick<Config, 'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser'>;
+  config: Pick<
+    Config,
+    'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser' | 'baseDataDir'
+  >;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
   sessions: SessionProvider;
   spec: LoadedSpec;
