@@ -21,19 +21,30 @@ function errorType(status: number): string {
 export function openAiParam(field: string): string | null {
   const segments = field.split('/').filter((segment) => segment.length > 0);
   const [where, ...rest] = segments;
-  if (!where || rest.length === 0 || !['body', 'query', 'path', 'headers'].includes(where)) return null;
+  if (!where || rest.length === 0 || !['body', 'query', 'params', 'headers'].includes(where)) return null;
   return rest.reduce(
     (param, segment) => (/^\d+$/.test(segment) ? `${param}[${segment}]` : param ? `${param}.${segment}` : segment),
     '',
   );
 }
 
+/** The most specific offending field: a `oneOf` also reports its parent (`input`) besides `input[0].role`. */
+function deepestField(errors: ProblemLike['errors']): string | undefined {
+  const depth = (field: string): number => field.split('/').length;
+  return (errors ?? [])
+    .map((error) => error.field)
+    .reduce<string | undefined>(
+      (best, field) => (best === undefined || depth(field) > depth(best) ? field : best),
+      undefined,
+    );
+}
+
 /**
  * OpenAI's error shape, which every OpenAI client reads to show a message: the problem's detail,
- * a type from its status, the first offending field as `param`, the problem kind as `code`.
+ * a type from its status, the most specific offending field as `param`, the problem kind as `code`.
  */
 export function openAiErrorBody(problem: ProblemLike): OpenAiErrorBody {
-  const field = problem.errors?.[0]?.field;
+  const field = deepestField(problem.errors);
   const slug = problem.type.slice(problem.type.lastIndexOf(':') + 1);
   return {
     error: {

@@ -1,4 +1,4 @@
-import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import OpenAI from 'openai';
 import { FAKE_MODEL_NAME } from '../support/fakeModel';
@@ -50,7 +50,7 @@ describe('LangChain ChatOpenAI', () => {
   it('a conversation LangChain resends whole stays on one codex thread', async () => {
     const model = chatModel({ apiKey: BOB_TOKEN });
     target.bridge.fake.enqueue({ kind: 'text', text: 'First.' }, { kind: 'text', text: 'Second.' });
-    const history = [new HumanMessage('One')];
+    const history: BaseMessage[] = [new HumanMessage('One')];
     history.push(new AIMessage(String((await model.invoke(history)).content)));
     history.push(new HumanMessage('Two'));
     expect((await model.invoke(history)).content).toBe('Second.');
