@@ -355,9 +355,11 @@ export interface paths {
          *     `response.reasoning_summary_part.done`), and last `response.completed` or `response.failed`.
          *
          *     Codex's tool activity (commands with their output, file changes, MCP calls, web searches) is not put in
-         *     `output`, where strict clients reject unknown item types: it is in the extension field
-         *     `codex.tool_calls` (the bridge's `ToolItem`s), and streamed as `codex.tool_call.added` and
-         *     `codex.tool_call.done` events, which OpenAI clients skip as unknown events.
+         *     `output`, where strict clients (the Vercel AI SDK) reject unknown item types: it is in the extension field
+         *     `codex.tool_calls` of the response (the bridge's `ToolItem`s), which every OpenAI client ignores. Streams
+         *     carry it as `codex.tool_call.added` and `codex.tool_call.done` events (each with `item`) only when the
+         *     request has `include: ["codex.tool_calls"]`: the openai npm client's `responses.stream()` helper throws on
+         *     event types it does not know.
          *     Fields of OpenAI's request the bridge does not use (`temperature`, `tools`, `reasoning`, ...) are
          *     accepted and ignored: codex has its own tools and settings.
          */
@@ -1031,6 +1033,11 @@ export interface components {
             /** @description `false`: an ephemeral codex thread, neither persisted nor continuable. */
             store?: boolean | null;
             background?: boolean | null;
+            /**
+             * @description OpenAI's extra output data; the bridge adds `codex.tool_calls`: stream codex's tool activity as
+             *     `codex.tool_call.added`/`codex.tool_call.done` events. Other values are accepted and ignored.
+             */
+            include?: string[] | null;
             metadata?: {
                 [key: string]: string;
             } | null;

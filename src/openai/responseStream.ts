@@ -10,15 +10,19 @@ interface OpenMessage {
 /**
  * A turn as the Responses API's stream: named events, each with `type` and a `sequence_number` from 0.
  * Codex streams message text as deltas but reasoning only as a whole item worth showing, so a reasoning
- * item's summary parts are sent at once when it completes. Tool activity goes out as `codex.tool_call.*`
- * events, which OpenAI clients skip as unknown.
+ * item's summary parts are sent at once when it completes. Tool activity goes out, when asked for, as
+ * `codex.tool_call.*` events.
  */
 export class ResponseStreamTranslator implements SseTranslator {
   private sequence = 0;
   private nextOutputIndex = 0;
   private readonly openMessages = new Map<string, OpenMessage>();
 
-  constructor(private readonly settings: ResponseSettings) {}
+  constructor(
+    private readonly settings: ResponseSettings,
+    /** Off unless asked for (`include: ["codex.tool_calls"]`): strict stream helpers throw on unknown events. */
+    private readonly toolEvents: boolean,
+  ) {}
 
   start(view: TurnView): string {
     const response = responseObject({ ...view, status: 'running' }, this.settings);
@@ -78,9 +82,9 @@ export class ResponseStreamTranslator implements SseTranslator {
         );
       }
       case 'tool.started':
-        return this.send('codex.tool_call.added', { item: event.item });
+        return this.toolEvents ? this.send('codex.tool_call.added', { item: event.item }) : '';
       case 'tool.completed':
-        return this.send('codex.tool_call.done', { item: event.item });
+        return this.toolEvents ? this.send('codex.tool_call.done', { item: event.item }) : '';
       default:
         return '';
     }

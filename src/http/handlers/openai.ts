@@ -39,6 +39,9 @@ export interface OpenAiHandlerDeps {
 const HISTORY_PAGES = 20;
 const HISTORY_PAGE_TURNS = 100;
 
+/** The `include` value that asks a Responses stream for codex's tool activity. */
+const TOOL_CALLS_INCLUDE = 'codex.tool_calls';
+
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 function responseNotFound(id: string): NotFoundError {
@@ -143,7 +146,8 @@ export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps
           };
           if (settings.store) await store.saveResponse(userOf(user), responseId(run), settings);
           if (streaming) {
-            await streamOpenAi(res, run, new ResponseStreamTranslator(settings), keepaliveMs);
+            const toolEvents = body.include?.includes(TOOL_CALLS_INCLUDE) === true;
+            await streamOpenAi(res, run, new ResponseStreamTranslator(settings, toolEvents), keepaliveMs);
             return 'streamed';
           }
           if (!background) await run.done;
