@@ -420,3 +420,26 @@ describe('errors are OpenAI-shaped under /v1 only', () => {
     });
   });
 });
+
+describe('Swagger UI', () => {
+  it('shows the /v1 routes under their own tag', async () => {
+    const { app } = openAiApp();
+    const init = await request(app).get('/docs/swagger-ui-init.js').expect(200);
+    for (const route of [
+      '/v1/responses',
+      '/v1/responses/{response_id}/cancel',
+      '/v1/chat/completions',
+      '/v1/models/{model}',
+    ])
+      expect(init.text).toContain(`"${route}"`);
+    const spec = (await request(app).get('/openapi.json').expect(200)).body as {
+      tags: Array<{ name: string }>;
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
+    expect(spec.tags.map((tag) => tag.name)).toContain('openai');
+    const v1 = Object.entries(spec.paths).filter(([route]) => route.startsWith('/v1/'));
+    expect(v1.flatMap(([, item]) => Object.values(item).flatMap((operation) => operation.tags ?? []))).toEqual(
+      Array(6).fill('openai'),
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import type { TurnRun } from '../../codex/turnRun';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
+import type { Logger } from '../../logger';
 import type { Handlers } from '../operations';
 import { streamTurn, type StreamOptions } from '../sse';
 import { StreamLimiter } from '../streamLimiter';
@@ -32,7 +33,7 @@ function findTurnOrThrow(
   return run;
 }
 
-export function createHandlers(services: Services): Handlers {
+export function createHandlers(services: Services, logger: Logger): Handlers {
   /** Every SSE answer holds one of the user's stream slots, taken before any work starts. */
   const streams = new StreamLimiter(services.config.maxStreamsPerUser);
   const streamOptions = (options: Omit<StreamOptions, 'keepaliveMs'>): StreamOptions => ({
@@ -41,7 +42,7 @@ export function createHandlers(services: Services): Handlers {
   });
 
   return {
-    ...createOpenAiHandlers(services, { streams, streamOptions }),
+    ...createOpenAiHandlers(services, { streams, streamOptions, logger }),
 
     getServiceInfo: async () => ({
       status: 200,

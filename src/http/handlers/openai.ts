@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AuthenticatedUser } from '../../auth/types';
+import type { Logger } from '../../logger';
 import type { StartTurnRequest } from '../../codex/session';
 import type { TurnRun } from '../../codex/turnRun';
 import {
@@ -33,6 +34,7 @@ export interface OpenAiHandlerDeps {
   /** The same per-user stream slots as the bridge's own streaming routes. */
   streams: StreamLimiter;
   streamOptions: (options: Omit<StreamOptions, 'keepaliveMs'>) => StreamOptions;
+  logger: Logger;
 }
 
 /** Pages of a thread's history read to rebuild an older response (100 turns each). */
@@ -80,7 +82,10 @@ async function turnFromHistory(session: ChatSession, ref: TurnRef, id: string): 
 }
 
 export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps): Pick<Handlers, OpenAiOperations> {
-  const store = new ConversationStore(path.join(services.config.baseDataDir, 'openai'));
+  // A failed write costs continuity only (a conversation starts a new thread), never the request.
+  const store = new ConversationStore(path.join(services.config.baseDataDir, 'openai'), (error) =>
+    deps.logger.warn({ err: error.message }, 'OpenAI conversation store'),
+  );
   const startedAt = nowSeconds();
   const keepaliveMs = deps.streamOptions({}).keepaliveMs;
   const modelName = (requested: string | null | undefined): string => requested || services.config.model || 'codex';
