@@ -63,7 +63,7 @@ export function responseObject(view: TurnView, settings: ResponseSettings): Open
     error:
       view.status === 'failed' || view.status === 'interrupted'
         ? {
-            code: view.status === 'interrupted' ? 'cancelled' : (view.error?.code ?? 'server_error'),
+            code: view.error?.code ?? (view.status === 'interrupted' ? 'cancelled' : 'server_error'),
             message:
               view.error?.message ?? (view.status === 'interrupted' ? 'the turn was interrupted' : 'the turn failed'),
           }
