@@ -351,8 +351,9 @@ export interface paths {
          *     `type` and an increasing `sequence_number` from 0: `response.created`, `response.in_progress`, then per
          *     output item `response.output_item.added`, `response.content_part.added`, `response.output_text.delta`...,
          *     `response.output_text.done`, `response.content_part.done`, `response.output_item.done` (reasoning items
-         *     stream `response.reasoning_summary_part.added`, `response.reasoning_summary_text.delta/done`,
-         *     `response.reasoning_summary_part.done`), and last `response.completed` or `response.failed`.
+         *     send `response.reasoning_summary_part.added`, `response.reasoning_summary_text.delta/done`,
+         *     `response.reasoning_summary_part.done`, each summary whole once codex completed the item), and last
+         *     `response.completed` or `response.failed` (also for a cancelled turn, status `cancelled`).
          *
          *     Codex's tool activity (commands with their output, file changes, MCP calls, web searches) is not put in
          *     `output`, where strict clients (the Vercel AI SDK) reject unknown item types: it is in the extension field
