@@ -309,6 +309,26 @@ describe('errors in OpenAI shape', () => {
     }
   });
 
+  it('a model failure is a failed response, a failed stream, and a 502 for Chat Completions', async () => {
+    target.bridge.fake.enqueue({ kind: 'http_error', status: 500 });
+    const failed = await client.responses.create({ input: 'fail please' });
+    expect(failed).toMatchObject({ status: 'failed', error: { message: expect.any(String) } });
+    expect(failed.output_text).toBe('');
+
+    target.bridge.fake.enqueue({ kind: 'http_error', status: 500 });
+    const events = [];
+    for await (const event of await client.responses.create({ input: 'fail in a stream', stream: true }))
+      events.push(event);
+    expect(events.at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed' } });
+
+    target.bridge.fake.enqueue({ kind: 'http_error', status: 500 });
+    const error = await client.chat.completions
+      .create({ model: FAKE_MODEL_NAME, messages: [{ role: 'user', content: 'fail in chat' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(error).toMatchObject({ status: 502, code: expect.any(String) });
+  });
+
   it('an unknown response is a NotFoundError', async () => {
     await expect(client.responses.retrieve('resp_bm90LW91cnM')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
