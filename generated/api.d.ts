@@ -323,6 +323,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a model response (OpenAI Responses API)
+         * @description OpenAI's Responses API on top of codex: point an OpenAI client's `baseURL` at `<bridge>/v1` and use the
+         *     bridge's bearer token as its API key. One response is one codex turn. Without `previous_response_id` a
+         *     new thread starts; with one, the thread of that response continues (from its latest turn). A response id
+         *     names its thread and turn: `resp_<base64url("<thread_id>:<turn_id>")>`.
+         *
+         *     `input` is a string or message items (`role` user, assistant, system or developer; `content` a string or
+         *     `input_text`/`output_text` parts). `instructions` and system/developer items become codex's developer
+         *     instructions of a new thread; on a continued thread they are put in front of the turn's text. With
+         *     several messages and no `previous_response_id`, the new thread is seeded with the transcript.
+         *     `store: false` runs the turn on an ephemeral codex thread that is not persisted (it cannot be continued
+         *     or fetched later). `metadata` is echoed back and kept with the response. `background: true` answers at
+         *     once with status `in_progress`; poll `GET /v1/responses/{response_id}`.
+         *
+         *     With `stream: true` the answer is `text/event-stream` with OpenAI's event names, each `data` carrying
+         *     `type` and an increasing `sequence_number` from 0: `response.created`, `response.in_progress`, then per
+         *     output item `response.output_item.added`, `response.content_part.added`, `response.output_text.delta`...,
+         *     `response.output_text.done`, `response.content_part.done`, `response.output_item.done` (reasoning items
+         *     send `response.reasoning_summary_part.added`, `response.reasoning_summary_text.delta/done`,
+         *     `response.reasoning_summary_part.done`, each summary whole once codex completed the item), and last
+         *     `response.completed` or `response.failed` (also for a cancelled turn, status `cancelled`).
+         *
+         *     Codex's tool activity (commands with their output, file changes, MCP calls, web searches) is not put in
+         *     `output`, where strict clients (the Vercel AI SDK) reject unknown item types: it is in the extension field
+         *     `codex.tool_calls` of the response (the bridge's `ToolItem`s), which every OpenAI client ignores. Streams
+         *     carry it as `codex.tool_call.added` and `codex.tool_call.done` events (each with `item`) only when the
+         *     request has `include: ["codex.tool_calls"]`: the openai npm client's `responses.stream()` helper throws on
+         *     event types it does not know.
+         *     Fields of OpenAI's request the bridge does not use (`temperature`, `tools`, `reasoning`, ...) are
+         *     accepted and ignored: codex has its own tools and settings.
+         */
+        post: operations["createResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{response_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A response id from `POST /v1/responses` (`resp_` and the base64url of `<thread_id>:<turn_id>`). */
+                response_id: components["parameters"]["ResponseIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A response, running or stored
+         * @description A running or recently finished turn is answered from the bridge's turn store (with usage); an older one
+         *     is rebuilt from the thread's history (usage `null`; status `completed` when the turn has an assistant
+         *     message, `failed` otherwise).
+         */
+        get: operations["getResponse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/responses/{response_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A response id from `POST /v1/responses` (`resp_` and the base64url of `<thread_id>:<turn_id>`). */
+                response_id: components["parameters"]["ResponseIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a running response (interrupts the codex turn)
+         * @description Interrupts the turn and answers the response with status `cancelled`; 409 when it is not running.
+         */
+        post: operations["cancelResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat completion (OpenAI Chat Completions API)
+         * @description OpenAI's Chat Completions API on top of codex threads. Each request carries the whole conversation;
+         *     the bridge maps it onto one codex thread per conversation:
+         *
+         *     - The messages up to and including the last `assistant` message are the conversation's prefix; the
+         *       messages after it are the new input (at least one `user` message).
+         *     - When the prefix is exactly (role and text, whitespace-trimmed) the conversation a thread of this
+         *       user has reached, that thread continues with the new input: three requests with the growing history
+         *       make one thread with three turns.
+         *     - Otherwise (first message, an edited or regenerated earlier message, a history the bridge did not
+         *       produce, an archived thread) a new thread starts, seeded with the transcript of the prefix.
+         *     - `system`/`developer` messages become the thread's developer instructions; `tool` messages and
+         *       non-text content parts enter the transcript as text or are dropped.
+         *
+         *     The index from conversation to thread is per user, in memory and in
+         *     `BASE_DATA_DIR/openai/<user>.json` (outside CODEX_HOME), bounded to the 1000 latest conversations.
+         *
+         *     With `stream: true` the answer is chunks (`object: chat.completion.chunk`, `choices[0].delta`) and
+         *     `data: [DONE]`; with `stream_options.include_usage` a last chunk with empty `choices` carries `usage`.
+         *     Codex's tool activity is in the extension field `codex.tool_calls` of the non-streamed answer.
+         */
+        post: operations["createChatCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The models codex offers (OpenAI Models API)
+         * @description codex's own model list (app-server `model/list`), the configured default (`CODEX_MODEL`) first.
+         */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model id from `GET /v1/models`. */
+                model: string;
+            };
+            cookie?: never;
+        };
+        /** One model */
+        get: operations["getModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -864,6 +1038,211 @@ export interface components {
         };
         /** @description The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name. */
         ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["ApprovalRequestedEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
+        OpenAIErrorBody: {
+            error: {
+                message: string;
+                /** @description `invalid_request_error`, `authentication_error`, `permission_error`, `not_found_error`, `rate_limit_error` or `server_error`. */
+                type: string;
+                param: string | null;
+                code: string | null;
+            };
+        };
+        /** @description A content part; only `text` is read (types `input_text`, `output_text`, `text`), others are skipped. */
+        OpenAIContentPart: {
+            type: string;
+            text?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        OpenAIMessageContent: string | components["schemas"]["OpenAIContentPart"][];
+        /** @description A message item; items of other types (function call outputs, ...) are refused as having no text. */
+        OpenAIResponseInputItem: {
+            /** @description `message` (the default). */
+            type?: string;
+            /** @enum {string} */
+            role?: "user" | "assistant" | "system" | "developer";
+            content?: components["schemas"]["OpenAIMessageContent"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description OpenAI's request; fields not listed are accepted and ignored. */
+        OpenAIResponseRequest: {
+            /** @description The model for this turn; default `CODEX_MODEL` or codex's own default. */
+            model?: string | null;
+            input: string | components["schemas"]["OpenAIResponseInputItem"][];
+            instructions?: string | null;
+            previous_response_id?: string | null;
+            stream?: boolean | null;
+            /** @description `false`: an ephemeral codex thread, neither persisted nor continuable. */
+            store?: boolean | null;
+            background?: boolean | null;
+            /**
+             * @description OpenAI's extra output data; the bridge adds `codex.tool_calls`: stream codex's tool activity as
+             *     `codex.tool_call.added`/`codex.tool_call.done` events. Other values are accepted and ignored.
+             */
+            include?: string[] | null;
+            metadata?: {
+                [key: string]: string;
+            } | null;
+        } & {
+            [key: string]: unknown;
+        };
+        OpenAIResponseUsage: {
+            input_tokens: number;
+            input_tokens_details: {
+                cached_tokens: number;
+            };
+            output_tokens: number;
+            output_tokens_details: {
+                reasoning_tokens: number;
+            };
+            total_tokens: number;
+        };
+        OpenAIOutputMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message";
+            id: string;
+            /** @enum {string} */
+            role: "assistant";
+            /** @enum {string} */
+            status: "in_progress" | "completed" | "incomplete";
+            content: {
+                /** @enum {string} */
+                type: "output_text";
+                text: string;
+                annotations: unknown[];
+            }[];
+        };
+        OpenAIOutputReasoning: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reasoning";
+            id: string;
+            summary: {
+                /** @enum {string} */
+                type: "summary_text";
+                text: string;
+            }[];
+        };
+        OpenAIOutputItem: components["schemas"]["OpenAIOutputMessage"] | components["schemas"]["OpenAIOutputReasoning"];
+        /**
+         * @description The bridge's extension of OpenAI objects: the codex thread and turn, and the turn's tool activity
+         *     (commands with their output, file changes, MCP calls, web searches). OpenAI clients ignore it.
+         */
+        CodexActivity: {
+            thread_id: string;
+            turn_id: string;
+            tool_calls: components["schemas"]["ToolItem"][];
+        };
+        OpenAIResponse: {
+            id: string;
+            /** @enum {string} */
+            object: "response";
+            /** @description Unix seconds. */
+            created_at: number;
+            /**
+             * @description `cancelled` for an interrupted turn.
+             * @enum {string}
+             */
+            status: "in_progress" | "completed" | "failed" | "cancelled";
+            model: string;
+            output: components["schemas"]["OpenAIOutputItem"][];
+            /** @description This turn's tokens, from codex's counts; `null` while running and for responses rebuilt from history. */
+            usage: components["schemas"]["OpenAIResponseUsage"] | null;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            incomplete_details: null;
+            instructions: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            previous_response_id: string | null;
+            store: boolean;
+            background: boolean;
+            tools: unknown[];
+            /** @enum {string} */
+            tool_choice: "auto";
+            parallel_tool_calls: boolean;
+            codex: components["schemas"]["CodexActivity"];
+        };
+        OpenAIChatMessage: {
+            /** @enum {string} */
+            role: "system" | "developer" | "user" | "assistant" | "tool" | "function";
+            content?: components["schemas"]["OpenAIMessageContent"] | null;
+            name?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description OpenAI's request; fields not listed (`temperature`, `tools`, `n`, ...) are accepted and ignored. */
+        OpenAIChatCompletionRequest: {
+            model?: string | null;
+            messages: components["schemas"]["OpenAIChatMessage"][];
+            stream?: boolean | null;
+            stream_options?: ({
+                include_usage?: boolean | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+        } & {
+            [key: string]: unknown;
+        };
+        OpenAIChatUsage: {
+            prompt_tokens: number;
+            completion_tokens: number;
+            total_tokens: number;
+            prompt_tokens_details: {
+                cached_tokens: number;
+            };
+            completion_tokens_details: {
+                reasoning_tokens: number;
+            };
+        };
+        OpenAIChatCompletion: {
+            /** @description `chatcmpl-` and the same encoding of thread and turn as a response id. */
+            id: string;
+            /** @enum {string} */
+            object: "chat.completion";
+            created: number;
+            model: string;
+            choices: {
+                index: number;
+                message: {
+                    /** @enum {string} */
+                    role: "assistant";
+                    content: string | null;
+                    refusal: null;
+                };
+                /** @enum {string} */
+                finish_reason: "stop";
+                logprobs: null;
+            }[];
+            usage: components["schemas"]["OpenAIChatUsage"];
+            system_fingerprint: null;
+            codex: components["schemas"]["CodexActivity"];
+        };
+        OpenAIModel: {
+            id: string;
+            /** @enum {string} */
+            object: "model";
+            /** @description Unix seconds; codex's list has no dates, so this is the bridge's start time. */
+            created: number;
+            owned_by: string;
+            display_name?: string;
+            description?: string;
+            is_default?: boolean;
+        };
+        OpenAIModelList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["OpenAIModel"][];
+        };
     };
     responses: {
         /** @description The request is malformed or invalid; `errors` names the fields. */
@@ -1058,6 +1437,34 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description An error of the OpenAI-compatible routes, in OpenAI's shape so that OpenAI clients show its message; the
+         *     HTTP status is the one the rest of the API uses for the same problem. `param` names the offending request
+         *     field (e.g. `messages[0].content`), `code` is the bridge's problem kind (e.g. `validation_error`,
+         *     `unauthorized`, `thread_not_found`).
+         */
+        OpenAIError: {
+            headers: {
+                /** @description On 401, the RFC 6750 challenge. */
+                "WWW-Authenticate"?: string;
+                /** @description On 429 and 503, seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "request/body must have required property 'messages'",
+                 *         "type": "invalid_request_error",
+                 *         "param": "messages",
+                 *         "code": "validation_error"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["OpenAIErrorBody"];
+            };
+        };
     };
     parameters: {
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
@@ -1068,6 +1475,8 @@ export interface components {
         TurnIdPath: components["schemas"]["ThreadId"];
         /** @description A thread id from `POST /chat` or `GET /threads`. */
         ThreadIdPath: components["schemas"]["ThreadId"];
+        /** @description A response id from `POST /v1/responses` (`resp_` and the base64url of `<thread_id>:<turn_id>`). */
+        ResponseIdPath: string;
     };
     requestBodies: never;
     headers: never;
@@ -1701,6 +2110,259 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    createResponse: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenAIResponseRequest"];
+            };
+        };
+        responses: {
+            /** @description The response (JSON), or its events (`stream` true). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIResponse"];
+                    /**
+                     * @example event: response.created
+                     *     data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_...","object":"response","status":"in_progress","output":[]}}
+                     *
+                     *     event: response.output_text.delta
+                     *     data: {"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"4"}
+                     *
+                     *     event: response.completed
+                     *     data: {"type":"response.completed","sequence_number":8,"response":{"id":"resp_...","object":"response","status":"completed","output":[]}}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["OpenAIError"];
+            401: components["responses"]["OpenAIError"];
+            403: components["responses"]["OpenAIError"];
+            404: components["responses"]["OpenAIError"];
+            409: components["responses"]["OpenAIError"];
+            413: components["responses"]["OpenAIError"];
+            415: components["responses"]["OpenAIError"];
+            429: components["responses"]["OpenAIError"];
+            502: components["responses"]["OpenAIError"];
+            503: components["responses"]["OpenAIError"];
+        };
+    };
+    getResponse: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A response id from `POST /v1/responses` (`resp_` and the base64url of `<thread_id>:<turn_id>`). */
+                response_id: components["parameters"]["ResponseIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIResponse"];
+                };
+            };
+            400: components["responses"]["OpenAIError"];
+            401: components["responses"]["OpenAIError"];
+            403: components["responses"]["OpenAIError"];
+            404: components["responses"]["OpenAIError"];
+            502: components["responses"]["OpenAIError"];
+            503: components["responses"]["OpenAIError"];
+        };
+    };
+    cancelResponse: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A response id from `POST /v1/responses` (`resp_` and the base64url of `<thread_id>:<turn_id>`). */
+                response_id: components["parameters"]["ResponseIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIResponse"];
+                };
+            };
+            400: components["responses"]["OpenAIError"];
+            401: components["responses"]["OpenAIError"];
+            403: components["responses"]["OpenAIError"];
+            404: components["responses"]["OpenAIError"];
+            409: components["responses"]["OpenAIError"];
+            502: components["responses"]["OpenAIError"];
+            503: components["responses"]["OpenAIError"];
+        };
+    };
+    createChatCompletion: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "gpt-5.5",
+                 *       "messages": [
+                 *         {
+                 *           "role": "system",
+                 *           "content": "Be brief."
+                 *         },
+                 *         {
+                 *           "role": "user",
+                 *           "content": "What is 2+2?"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OpenAIChatCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The completion (JSON), or its chunks (`stream` true). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIChatCompletion"];
+                    /**
+                     * @example data: {"id":"chatcmpl-...","object":"chat.completion.chunk","created":1767225600,"model":"gpt-5.5","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}
+                     *
+                     *     data: {"id":"chatcmpl-...","object":"chat.completion.chunk","created":1767225600,"model":"gpt-5.5","choices":[{"index":0,"delta":{"content":"4"},"finish_reason":null}]}
+                     *
+                     *     data: {"id":"chatcmpl-...","object":"chat.completion.chunk","created":1767225600,"model":"gpt-5.5","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+                     *
+                     *     data: [DONE]
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["OpenAIError"];
+            401: components["responses"]["OpenAIError"];
+            403: components["responses"]["OpenAIError"];
+            404: components["responses"]["OpenAIError"];
+            409: components["responses"]["OpenAIError"];
+            413: components["responses"]["OpenAIError"];
+            415: components["responses"]["OpenAIError"];
+            429: components["responses"]["OpenAIError"];
+            502: components["responses"]["OpenAIError"];
+            503: components["responses"]["OpenAIError"];
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIModelList"];
+                };
+            };
+            400: components["responses"]["OpenAIError"];
+            401: components["responses"]["OpenAIError"];
+            403: components["responses"]["OpenAIError"];
+            502: components["responses"]["OpenAIError"];
+            503: components["responses"]["OpenAIError"];
+        };
+    };
+    getModel: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A model id from `GET /v1/models`. */
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIModel"];
+                };
+            };
+            400: components["responses"]["OpenAIError"];
+            401: components["responses"]["OpenAIError"];
+            403: components["responses"]["OpenAIError"];
+            404: components["responses"]["OpenAIError"];
+            502: components["responses"]["OpenAIError"];
+            503: components["responses"]["OpenAIError"];
         };
     };
 }

@@ -124,6 +124,26 @@ def _parse_sse(text: str) -> list[dict[str, str]]:
     return events
 
 
+def _check_openai_stream(path: str, events: list[dict[str, str]], cut_short: bool) -> None:
+    """OpenAI's streams: Responses events carry `type` (= `event:`) and sequence numbers from 0 and end with
+    response.completed or response.failed; Chat Completions chunks end with `data: [DONE]`."""
+    if path == "/v1/chat/completions":
+        if not cut_short:
+            assert events and events[-1]["data"] == "[DONE]", "a chat completion stream must end with `data: [DONE]`"
+            events = events[:-1]
+        for index, event in enumerate(events):
+            payload = json.loads(event["data"])
+            assert payload.get("object") == "chat.completion.chunk" or "error" in payload, f"chunk #{index}: {event['data'][:200]}"
+        return
+    for index, event in enumerate(events):
+        payload = json.loads(event["data"])
+        assert event.get("event") == payload.get("type"), f"event #{index}: `event:` differs from data.type"
+        assert payload.get("sequence_number") == index, f"event #{index}: sequence_number {payload.get('sequence_number')}"
+    if events and not cut_short:
+        last = json.loads(events[-1]["data"]).get("type")
+        assert last in ("response.completed", "response.failed"), f"the last event is {last!r}"
+
+
 @schemathesis.check
 def sse_chat_events(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every SSE event of a turn is a ChatEvent of openapi.yaml, numbered in order, ending with [DONE]."""
@@ -133,6 +153,9 @@ def sse_chat_events(ctx: Any, response: Any, case: Any) -> bool | None:
     sse_streams_checked += 1
     events = _parse_sse(response.content.decode("utf-8"))
     cut_short = bool(getattr(response, "stream_cut_short", False))
+    if case.operation.path.startswith("/v1/"):
+        _check_openai_stream(case.operation.path, events, cut_short)
+        return True
     if not cut_short:
         assert events and events[-1]["data"] == "[DONE]", "the stream does not end with `data: [DONE]`"
         events = events[:-1]

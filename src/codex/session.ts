@@ -12,6 +12,7 @@ import type { AppServerProcess } from './appServer';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
 import type { ApprovalDecision, Usage } from './bridgeEvents';
 import { CodexRpcError } from './errors';
+import { MAX_MODEL_PAGES, modelListResult, type CodexModel } from './modelList';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
 import { threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
 import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
@@ -34,6 +35,10 @@ export interface StartTurnRequest {
   sandbox?: Config['sandbox'] | undefined;
   /** Relative to the user's workspace. */
   cwd?: string | undefined;
+  /** Codex's developer instructions of a new thread (ignored when continuing one). */
+  developerInstructions?: string | undefined;
+  /** A new thread that codex does not persist: it cannot be listed, read back or resumed later. */
+  ephemeral?: boolean | undefined;
 }
 
 export type SessionSettings = Pick<
@@ -145,6 +150,8 @@ export class CodexSession {
           approvalPolicy: request.approvalPolicy ?? this.settings.approvalPolicy,
           sandbox: request.sandbox ?? this.settings.sandbox,
           ...(request.model ? { model: request.model } : {}),
+          ...(request.developerInstructions ? { developerInstructions: request.developerInstructions } : {}),
+          ...(request.ephemeral ? { ephemeral: true } : {}),
         }),
       );
       threadId = started.thread.id;
@@ -226,6 +233,19 @@ export class CodexSession {
       run.approvals.set(approval.request_id, { approval, codexRequestId: request.id, settle });
       run.emit({ type: 'approval.requested', approval });
     });
+  }
+
+  /** Codex's model catalogue for this user's provider, hidden models left out, in codex's order. */
+  async listModels(): Promise<CodexModel[]> {
+    const models: CodexModel[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_MODEL_PAGES; page++) {
+      const result = modelListResult.parse(await this.call('model/list', cursor ? { cursor } : {}));
+      models.push(...result.data.filter((model) => !model.hidden));
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    return models;
   }
 
   async listThreads(limit: number, cursor: string | undefined): Promise<ThreadList> {

@@ -50,7 +50,7 @@ export function createApp(options: AppOptions): Express {
   const { services, logger } = options;
   const { document } = services.spec;
   const operations = operationsOf(document);
-  const handlers: Handlers = { ...createHandlers(services), ...options.handlers };
+  const handlers: Handlers = { ...createHandlers(services, logger), ...options.handlers };
 
   const app = express();
   app.disable('x-powered-by');

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CodexExitedError, CodexRpcError, CodexTimeoutError } from '../codex/errors';
 import type { Logger } from '../logger';
 import { BadGatewayError, DomainError, NotFoundError, ValidationError } from '../errors';
+import { isOpenAiPath, openAiErrorBody } from '../openai/errors';
 import { HttpProblem, problemFor, problemType, type InvalidParam, type Problem } from './errors';
 
 interface ValidatorErrorItem {
@@ -92,7 +93,7 @@ export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`));
 }
 
-/** The one place that turns any error into an RFC 9457 answer. */
+/** The one place that turns any error into an RFC 9457 answer (OpenAI's error shape under /v1). */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -124,6 +125,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (problem.status >= 500) logger.warn({ problem }, 'request failed');
     for (const [name, value] of Object.entries(headers)) if (value) res.setHeader(name, value);
+    if (isOpenAiPath(req.path)) {
+      // The same problem and status, in the shape OpenAI clients read their message from.
+      res.status(problem.status).json(openAiErrorBody(problem));
+      return;
+    }
     // res.json keeps the problem+json type and lets response validation (on in tests) check the body too.
     res.status(problem.status).type('application/problem+json').json(problem);
   };

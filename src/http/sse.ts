@@ -64,7 +64,8 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
   }
 }
 
-function drained(res: Response, signal: AbortSignal): Promise<void> {
+/** Resolves once the socket can take more, or the client left. */
+export function drained(res: Response, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);

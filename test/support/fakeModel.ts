@@ -14,7 +14,14 @@ export type FakeReply =
    * A streamed assistant message. `chunks`: how many deltas (default 3) or the deltas themselves (codex
    * keeps `text` as the final message either way). `delayMs`: pause between deltas.
    */
-  | { kind: 'text'; text: string; chunks?: number | string[]; delayMs?: number }
+  | {
+      kind: 'text';
+      text: string;
+      chunks?: number | string[];
+      delayMs?: number;
+      /** A reasoning summary streamed before the message, as a `reasoning` output item. */
+      reasoning?: string;
+    }
   /** An `exec_command` call; codex's follow-up request (ending in its output) gets `then` (default text "done"). */
   | { kind: 'command'; command: string; then?: FakeReply; args?: Record<string, unknown> }
   | { kind: 'http_error'; status: number; body?: string }
@@ -129,7 +136,9 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
   const answer = async (reply: FakeReply, res: http.ServerResponse): Promise<void> => {
     if (reply.kind === 'http_error') {
       res.writeHead(reply.status, { 'content-type': 'application/json' });
-      res.end(reply.body ?? JSON.stringify({ error: { message: `fake model error ${reply.status}`, type: 'fake_error' } }));
+      res.end(
+        reply.body ?? JSON.stringify({ error: { message: `fake model error ${reply.status}`, type: 'fake_error' } }),
+      );
       return;
     }
     if (reply.kind === 'hang') return; // close() destroys the socket.
@@ -143,7 +152,11 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         return;
       case 'failed':
         sse.send('response.failed', {
-          response: { id: responseId, status: 'failed', error: { code: 'server_error', message: 'fake model failure' } },
+          response: {
+            id: responseId,
+            status: 'failed',
+            error: { code: 'server_error', message: 'fake model failure' },
+          },
         });
         sse.end();
         return;
@@ -163,6 +176,7 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         return;
       }
       case 'text': {
+        if (reply.reasoning !== undefined) sendReasoning(sse, newId('rs'), reply.reasoning);
         const itemId = newId('msg');
         const message = { type: 'message', role: 'assistant', id: itemId };
         sse.send('response.output_item.added', { item: { ...message, content: [] } });
@@ -225,6 +239,38 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
       await closed;
     },
   };
+}
+
+/** A reasoning item the way the Responses API streams one: the summary part, its text, the finished item. */
+function sendReasoning(sse: Sse, itemId: string, summary: string): void {
+  sse.send('response.output_item.added', { output_index: 0, item: { type: 'reasoning', id: itemId, summary: [] } });
+  sse.send('response.reasoning_summary_part.added', {
+    item_id: itemId,
+    output_index: 0,
+    summary_index: 0,
+    part: { type: 'summary_text', text: '' },
+  });
+  sse.send('response.reasoning_summary_text.delta', {
+    item_id: itemId,
+    output_index: 0,
+    summary_index: 0,
+    delta: summary,
+  });
+  sse.send('response.reasoning_summary_text.done', {
+    item_id: itemId,
+    output_index: 0,
+    summary_index: 0,
+    text: summary,
+  });
+  sse.send('response.output_item.done', {
+    output_index: 0,
+    item: {
+      type: 'reasoning',
+      id: itemId,
+      summary: [{ type: 'summary_text', text: summary }],
+      encrypted_content: null,
+    },
+  });
 }
 
 class Sse {

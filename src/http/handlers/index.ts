@@ -1,27 +1,13 @@
-import { DEFAULT_USER } from '../../codex/sessionManager';
 import type { TurnRun } from '../../codex/turnRun';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
+import type { Logger } from '../../logger';
 import type { Handlers } from '../operations';
 import { streamTurn, type StreamOptions } from '../sse';
 import { StreamLimiter } from '../streamLimiter';
-import type { ChatSession, Services } from './services';
-
-const userOf = (user: AuthenticatedUser | undefined): string => user?.id ?? DEFAULT_USER;
-
-/** Runs `work` with the caller's session held, so idle cleanup cannot stop it meanwhile. */
-async function withSession<T>(
-  services: Services,
-  user: AuthenticatedUser | undefined,
-  work: (session: ChatSession) => Promise<T>,
-): Promise<T> {
-  const { session, release } = await services.sessions.acquire(userOf(user));
-  try {
-    return await work(session);
-  } finally {
-    release();
-  }
-}
+import { createOpenAiHandlers } from './openai';
+import type { Services } from './services';
+import { userOf, withSession } from './withSession';
 
 function turnLinks(run: TurnRun): { turn: string; events: string; interrupt: string } {
   const thread = `/threads/${encodeURIComponent(run.threadId)}`;
@@ -47,7 +33,7 @@ function findTurnOrThrow(
   return run;
 }
 
-export function createHandlers(services: Services): Handlers {
+export function createHandlers(services: Services, logger: Logger): Handlers {
   /** Every SSE answer holds one of the user's stream slots, taken before any work starts. */
   const streams = new StreamLimiter(services.config.maxStreamsPerUser);
   const streamOptions = (options: Omit<StreamOptions, 'keepaliveMs'>): StreamOptions => ({
@@ -56,6 +42,8 @@ export function createHandlers(services: Services): Handlers {
   });
 
   return {
+    ...createOpenAiHandlers(services, { streams, streamOptions, logger }),
+
     getServiceInfo: async () => ({
       status: 200,
       body: {

@@ -7,11 +7,15 @@ import type { Isolation } from '../../isolation';
 import type { MeteredUsage } from '../../relay/metering';
 import type { LoadedSpec } from '../spec';
 
-/** What the handlers use of a session: CodexSession, or a test double of it. */
+/**
+ * What the handlers use of a session: CodexSession, or a test double of it. The model catalogue is
+ * optional so that doubles written before `/v1/models` stay valid; CodexSession always has it.
+ */
 export type ChatSession = Pick<
   CodexSession,
   'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt'
->;
+> &
+  Partial<Pick<CodexSession, 'listModels'>>;
 
 export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
@@ -23,7 +27,10 @@ export interface SessionProvider {
 }
 
 export interface Services {
-  config: Pick<Config, 'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser'>;
+  config: Pick<
+    Config,
+    'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser' | 'baseDataDir'
+  >;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
   isolation: Pick<Isolation, 'status'>;
   sessions: SessionProvider;
