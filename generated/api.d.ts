@@ -370,6 +370,22 @@ export interface components {
             max_sessions: number;
             /** @description The bridge's version. */
             version: string;
+            identity_provider?: components["schemas"]["IdentityProviderStatus"];
+        };
+        /** @description With SECURITY_METHOD=Keycloak only. The identity provider's last known state, from a check at start-up, a background check every KEYCLOAK_HEALTH_INTERVAL_SECONDS and every token introspection. While it is `unreachable` or `credentials-rejected`, `status` is `degraded` and authenticated requests get 503. */
+        IdentityProviderStatus: {
+            /**
+             * @description `unreachable`: no usable answer (down, timeout, 5xx, realm not found); `credentials-rejected`: Keycloak refuses KEYCLOAK_CLIENT_ID/KEYCLOAK_CLIENT_SECRET; `unknown`: not checked yet.
+             * @enum {string}
+             */
+            state: "ok" | "unreachable" | "credentials-rejected" | "unknown";
+            /**
+             * Format: date-time
+             * @description When the state was last confirmed.
+             */
+            checked_at: string | null;
+            /** @description What failed, for operators (never a secret). */
+            detail: string | null;
         };
         ChatMessage: {
             /**

@@ -58,12 +58,22 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     logger.error({ problem: codex.problem }, 'CODEX NOT AVAILABLE: chat and thread routes will answer 503 until it is installed');
   }
   if (!config.openaiApiKey) logger.warn('OPENAI_API_KEY is not set: codex cannot reach the model until it is');
+  const authenticator = createAuthenticator(config, logger);
+  // Before anything that needs stopping: in strict mode a failed check ends start-up here.
+  await authenticator.identityProvider?.start(config.keycloak?.startupCheck ?? 'off');
 
   const sessions = new SessionManager(config, codex, logger);
   sessions.startCleanup();
   const app = createApp({
-    services: { config, codex, sessions, spec: loadSpec(), version: packageJson.version },
-    authenticator: createAuthenticator(config, logger),
+    services: {
+      config,
+      codex,
+      sessions,
+      spec: loadSpec(),
+      version: packageJson.version,
+      identityProvider: authenticator.identityProvider,
+    },
+    authenticator,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
@@ -90,6 +100,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      authenticator.identityProvider?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await sessions.shutdown(config.shutdownGraceMs);
       server.closeAllConnections();

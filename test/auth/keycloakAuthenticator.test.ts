@@ -9,7 +9,7 @@ const CLIENT_SECRET = 'bridge-secret-value';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
 
 let server: FakeIntrospectionServer;
-let logger: AuthLogger & { warn: jest.Mock; info: jest.Mock };
+let logger: AuthLogger & { debug: jest.Mock; warn: jest.Mock; info: jest.Mock };
 
 beforeAll(async () => {
   server = await startFakeIntrospectionServer();
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  logger = { info: jest.fn(), warn: jest.fn() };
+  logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn() };
   server.respondWith(() => activeToken('alice-sub'));
 });
 
@@ -34,6 +34,10 @@ function authenticator(overrides: Partial<KeycloakConfig> = {}, now?: () => numb
     cacheMaxEntries: 100,
     requiredRole: undefined,
     audience: undefined,
+    expectedIssuer: undefined,
+    issuerSetting: 'KEYCLOAK_INTROSPECTION_URL',
+    startupCheck: 'warn',
+    healthIntervalMs: 0,
     ...overrides,
   };
   return new KeycloakAuthenticator(config, { logger, ...(now ? { now } : {}) });
