@@ -65,7 +65,10 @@ export class IdentityProviderHealth {
     this.current = { state: result.state, checkedAt: new Date(this.now()), detail: result.detail };
     if (previous.state === result.state || previous.state === 'unknown') return;
     if (result.state === 'ok') {
-      this.options.logger.info({ identityProvider: 'ok', previous: previous.state }, 'The identity provider answers again');
+      this.options.logger.info(
+        { identityProvider: 'ok', previous: previous.state },
+        'The identity provider answers again',
+      );
     } else {
       this.options.logger.warn(
         { identityProvider: result.state, detail: result.detail },

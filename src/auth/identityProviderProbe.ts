@@ -30,7 +30,10 @@ const discoverySchema = z.object({ issuer: z.string() });
  */
 export async function probeIdentityProvider(options: ProbeOptions): Promise<ProbeResult> {
   if (options.expectedIssuer !== undefined) {
-    const discoveryProblem = await checkDiscovery(`${options.expectedIssuer}/.well-known/openid-configuration`, options.timeoutMs);
+    const discoveryProblem = await checkDiscovery(
+      `${options.expectedIssuer}/.well-known/openid-configuration`,
+      options.timeoutMs,
+    );
     if (discoveryProblem) return { state: 'unreachable', detail: discoveryProblem };
   }
   try {

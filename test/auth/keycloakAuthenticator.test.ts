@@ -292,3 +292,27 @@ describe('KeycloakAuthenticator access rules', () => {
     expect(problemFor(error, '/').problem.status).toBe(403);
   });
 });
+
+describe('KeycloakAuthenticator logging why a token was refused', () => {
+  it("logs at debug level the causes read from an inactive token's claims, without the token", async () => {
+    const payload = { sub: 'alice-sub', aud: 'account', azp: 'codex-cli', exp: Math.floor(Date.now() / 1000) - 30 };
+    const token = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2lnbmF0dXJl`;
+    server.respondWith(() => ({ body: { active: false } }));
+    expect(await authFailure(authenticator().authenticate(withToken(token)))).toBeInstanceOf(UnauthorizedError);
+    expect(logger.debug).toHaveBeenCalledTimes(1);
+    const [fields, message] = logger.debug.mock.calls[0] as [Record<string, unknown>, string];
+    expect(message).toMatch(/^Token refused: Keycloak reports it inactive; expired 3\d s ago; audience lacks codex-bridge/);
+    expect(fields).toMatchObject({ clientId: 'codex-bridge', tokenClaims: { sub: 'alice-sub', aud: ['account'] } });
+    expect(JSON.stringify(logger.debug.mock.calls)).not.toContain(token);
+  });
+
+  it('logs a valid token that breaks an access rule', async () => {
+    server.respondWith(() => activeToken('alice-sub'));
+    const error = await authFailure(authenticator({ requiredRole: 'codex-user' }).authenticate(withToken()));
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(logger.debug).toHaveBeenCalledWith(
+      { sub: 'alice-sub', azp: undefined },
+      "Token refused: The token lacks the role 'codex-user' required to use this API",
+    );
+  });
+});
