@@ -236,6 +236,11 @@ export async function startKeycloak(): Promise<KeycloakHandle> {
   };
 }
 
+/** `bin/` of the cached distribution (kc.sh, kcadm.sh); fetched on first use. */
+export async function distributionBinDir(): Promise<string> {
+  return path.join(await ensureDistribution(), 'bin');
+}
+
 function kcScript(): string {
   return path.join(CACHE_DIR, `keycloak-${KEYCLOAK_VERSION}`, 'bin/kc.sh');
 }
@@ -434,8 +439,12 @@ export interface DevKeycloakHandle {
   startupMs: number;
   /** The script's stderr so far (progress messages; Keycloak's own log goes to a file). */
   stderr(): string;
-  /** A password grant through a public client of the shipped realm (no client secret). */
-  userToken(user: UserCredentials, clientId?: string): Promise<TokenPair>;
+  /** Admin password, bridge secret, kcadm config and Keycloak's log (removed by stop()). */
+  stateDir: string;
+  /** JAVA_HOME as the script got it, for other Keycloak tools (kcadm.sh). */
+  javaEnv: Record<string, string>;
+  /** A password grant through a public client (no client secret), by default the shipped realm's users' client. */
+  userToken(user: UserCredentials, clientId?: string, realm?: string): Promise<TokenPair>;
   /** An admin REST call as the bootstrap admin; `path` is below /admin/realms/{realm}. */
   admin(method: string, path: string, body?: unknown): Promise<Response>;
   /** SIGTERM to the script's process group, as `kill` or a terminal closing would; resolves when all are gone. */
@@ -453,6 +462,7 @@ export async function startKeycloakDev(users: Array<UserCredentials>): Promise<D
   const [httpPort, managementPort] = [await freePort(), await freePort()];
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'keycloak-dev-'));
   const userArgs = users.flatMap((user) => ['--user', user.username, '--password', user.password]);
+  const javaEnv: Record<string, string> = availability.java.javaHome ? { JAVA_HOME: availability.java.javaHome } : {};
   const startedAt = Date.now();
   const child = spawn(
     'bash',
@@ -475,7 +485,7 @@ export async function startKeycloakDev(users: Array<UserCredentials>): Promise<D
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        ...(availability.java.javaHome ? { JAVA_HOME: availability.java.javaHome } : {}),
+        ...javaEnv,
         KEYCLOAK_VERSION,
         KEYCLOAK_CACHE_DIR: CACHE_DIR,
         WATCHED_PID: String(process.pid),
@@ -534,9 +544,11 @@ export async function startKeycloakDev(users: Array<UserCredentials>): Promise<D
     managementPort,
     env,
     startupMs: Date.now() - startedAt,
+    stateDir,
+    javaEnv,
     stderr: () => stderr,
-    userToken: (user, clientId = SHIPPED_REALM.usersClient) =>
-      passwordToken(baseUrl, user, { clientId, clientSecret: '', realm: SHIPPED_REALM.realm }),
+    userToken: (user, clientId = SHIPPED_REALM.usersClient, realm = SHIPPED_REALM.realm) =>
+      passwordToken(baseUrl, user, { clientId, clientSecret: '', realm }),
     admin: async (method, adminPath, body) =>
       fetch(`${baseUrl}/admin/realms/${SHIPPED_REALM.realm}${adminPath}`, {
         method,
