@@ -5,7 +5,7 @@
 # with an in-memory database, creates the realm of deploy/keycloak/codex-bridge-realm.json, gives the
 # bridge's client a random secret, optionally creates users, and prints the bridge's variables for
 # .env on stdout (everything else goes to stderr). Runs in the foreground: Ctrl-C (or SIGTERM) stops
-# Keycloak and exits. Nothing outlives it: the next start begins with a fresh realm.
+# Keycloak and exits. Keycloak's data lives in memory: each start begins with a fresh realm.
 #
 #   --port N                 Keycloak's HTTP port (default 8080); tokens' issuer is http://localhost:N
 #   --management-port N      health and metrics port (default 9000): http://localhost:N/health/ready
@@ -47,7 +47,7 @@ while [[ $# -gt 0 ]]; do
       passwords[${#passwords[@]}-1]="$2"
       shift 2 ;;
     --state-dir) need_value "$@"; state_dir="$2"; shift 2 ;;
-    -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -145,27 +145,43 @@ $ready || die "Keycloak was not ready within 180 s"
 echo "Keycloak ready in $((SECONDS - started)) s; creating realm '$realm'..." >&2
 
 kcadm() { "$home/bin/kcadm.sh" "$@" --config "$kcadm_config"; }
-json_string() {
-  local value="${1//\\/\\\\}"
-  value="${value//\"/\\\"}"
-  printf '"%s"' "$value"
-}
+
+# The realm goes in as one representation: the shipped file plus, added here, the bridge's secret
+# and the users with the role. Secrets travel through exported variables (builtins) and stdin, never
+# a command line, which every local user can read in `ps`.
+realm_representation() (
+  for index in "${!users[@]}"; do
+    export "DEV_USER_$index=${users[$index]}" "DEV_PASSWORD_$index=${passwords[$index]}"
+  done
+  export DEV_USER_COUNT="${#users[@]}" REALM_FILE="$realm_file" BRIDGE_CLIENT="$bridge_client" \
+    BRIDGE_SECRET="$bridge_secret" USER_ROLE="$user_role"
+  node -e '
+    const env = process.env;
+    const realm = JSON.parse(require("node:fs").readFileSync(env.REALM_FILE, "utf8"));
+    const bridge = realm.clients.find((client) => client.clientId === env.BRIDGE_CLIENT);
+    if (!bridge) throw new Error(`the realm file has no client ${env.BRIDGE_CLIENT}`);
+    bridge.secret = env.BRIDGE_SECRET;
+    realm.users = Array.from({ length: Number(env.DEV_USER_COUNT) }, (_, index) => {
+      const username = env[`DEV_USER_${index}`];
+      return {
+        username,
+        enabled: true,
+        email: `${username}@example.invalid`,
+        emailVerified: true,
+        firstName: username,
+        lastName: "Dev",
+        credentials: [{ type: "password", value: env[`DEV_PASSWORD_${index}`], temporary: false }],
+        // Listed roles replace the default role of the realm on import: keep it, as the console does.
+        realmRoles: [`default-roles-${realm.realm.toLowerCase()}`, env.USER_ROLE],
+      };
+    });
+    process.stdout.write(JSON.stringify(realm));
+  '
+)
 
 KC_CLI_PASSWORD="$admin_password" kcadm config credentials --server "$base_url" --realm master --user admin >/dev/null
-kcadm create realms -f "$realm_file" >/dev/null
-bridge_id="$(kcadm get clients -r "$realm" -q "clientId=$bridge_client" --fields id --format csv --noquotes)"
-[[ -n "$bridge_id" ]] || die "realm '$realm' has no client '$bridge_client'"
-# Through stdin, not arguments: secrets in a command line are visible to every local user in `ps`.
-printf '{"secret":%s}' "$(json_string "$bridge_secret")" | kcadm update "clients/$bridge_id" -r "$realm" -f - >/dev/null
-
-for index in "${!users[@]}"; do
-  user="${users[$index]}"
-  printf '{"username":%s,"enabled":true,"email":%s,"emailVerified":true,"firstName":%s,"lastName":"Dev","credentials":[{"type":"password","value":%s,"temporary":false}]}' \
-    "$(json_string "$user")" "$(json_string "$user@example.invalid")" "$(json_string "$user")" \
-    "$(json_string "${passwords[$index]}")" | kcadm create users -r "$realm" -f - >/dev/null
-  kcadm add-roles -r "$realm" --uusername "$user" --rolename "$user_role" >/dev/null
-  echo "Created user '$user' with the realm role $user_role." >&2
-done
+realm_representation | kcadm create realms -f - >/dev/null
+for user in ${users[@]+"${users[@]}"}; do echo "Created user '$user' with the realm role $user_role." >&2; done
 
 cat <<EOF
 # Codex API Bridge -> Keycloak (npm run keycloak:dev). Paste into .env.

@@ -87,7 +87,9 @@ export class IdentityProviderHealth {
       if (status.state === 'ok') {
         this.options.logger.info({ identityProvider: 'ok' }, 'Identity provider check passed');
       } else if (mode === 'strict') {
-        throw new IdentityProviderStartupError(status);
+        const error = new IdentityProviderStartupError(status);
+        this.options.logger.error({ identityProvider: status.state, detail: status.detail }, error.message);
+        throw error;
       } else {
         this.options.logger.warn(
           { identityProvider: status.state, detail: status.detail },

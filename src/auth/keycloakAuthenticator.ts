@@ -67,7 +67,10 @@ export class KeycloakAuthenticator implements Authenticator {
     try {
       enforceAccessRules(claims, this.config);
     } catch (error) {
-      this.logger.debug({ sub: claims.sub, azp: claims.azp }, `Token refused: ${String((error as Error).message)}`);
+      this.logger.debug(
+        { sub: claims.sub, azp: claims.azp },
+        `Token refused: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
     return {

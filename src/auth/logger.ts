@@ -6,10 +6,12 @@ export interface AuthLogger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
 }
 
 export const silentLogger: AuthLogger = {
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,
+  error: () => undefined,
 };

@@ -65,14 +65,14 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-let logger: { debug: jest.Mock; info: jest.Mock; warn: jest.Mock };
+let logger: { debug: jest.Mock; info: jest.Mock; warn: jest.Mock; error: jest.Mock };
 const started: KeycloakAuthenticator[] = [];
 
 beforeEach(() => {
   discovery = goodDiscovery();
   introspection = keycloakLike;
   introspectionCalls = [];
-  logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn() };
+  logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 });
 
 afterEach(() => {
@@ -137,6 +137,10 @@ describe('the start-up check', () => {
     const failure = auth.identityProvider.start('strict');
     await expect(failure).rejects.toBeInstanceOf(IdentityProviderStartupError);
     await expect(failure).rejects.toThrow(/KEYCLOAK_STARTUP_CHECK=strict.*credentials-rejected/);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.objectContaining({ identityProvider: 'credentials-rejected' }),
+      expect.stringMatching(/not starting$/),
+    );
   });
 
   it('names the realm when the discovery document is not found', async () => {

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn() };
+  logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
   server.respondWith(() => activeToken('alice-sub'));
 });
 
