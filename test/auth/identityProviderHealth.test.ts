@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
@@ -31,9 +31,11 @@ interface Answer {
 
 let server: Server;
 let baseUrl: string;
-let discovery: Answer;
+/** 'hang': accept the request and never answer (a frozen Keycloak). */
+let discovery: Answer | 'hang';
 let introspection: (form: URLSearchParams) => Answer;
 let introspectionCalls: URLSearchParams[];
+const hanging: ServerResponse[] = [];
 
 const goodDiscovery = (): Answer => ({ status: 200, body: { issuer: `${baseUrl}/realms/codex` } });
 const keycloakLike = (form: URLSearchParams): Answer =>
@@ -47,12 +49,16 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      let answer: Answer = { status: 404, body: { error: 'Realm does not exist' } };
+      let answer: Answer | 'hang' = { status: 404, body: { error: 'Realm does not exist' } };
       if (path === '/realms/codex/.well-known/openid-configuration') answer = discovery;
       if (path === '/realms/codex/protocol/openid-connect/token/introspect') {
         const form = new URLSearchParams(text);
         introspectionCalls.push(form);
         answer = introspection(form);
+      }
+      if (answer === 'hang') {
+        hanging.push(res);
+        return;
       }
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
@@ -62,6 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const response of hanging) response.destroy();
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -165,6 +172,16 @@ describe('the start-up check', () => {
     const auth = authenticator();
     await auth.identityProvider.start('warn');
     expect(auth.identityProvider.status).toMatchObject({ state: 'unreachable', detail: expect.stringContaining('HTTP 502') });
+  });
+
+  it('reports a frozen Keycloak after KEYCLOAK_TIMEOUT_SECONDS', async () => {
+    discovery = 'hang';
+    const auth = authenticator();
+    await auth.identityProvider.start('warn');
+    expect(auth.identityProvider.status).toMatchObject({
+      state: 'unreachable',
+      detail: expect.stringContaining('did not answer within 1000 ms'),
+    });
   });
 
   it('reports a Keycloak nobody listens for', async () => {
