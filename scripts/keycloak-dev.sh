@@ -12,7 +12,9 @@
 #   --user NAME              create a user with the realm role codex-user (repeatable) ...
 #   --password PW            ... with this password (visible in `ps` while the script runs; leave it
 #                            out to be asked, or set KEYCLOAK_DEV_PASSWORD)
-#   --state-dir DIR          admin password, bridge secret, kcadm config, log (default .cache/keycloak/dev)
+#   --state-dir DIR          admin password, bridge secret, kcadm config, log (default
+#                            ${XDG_STATE_HOME:-~/.local/state}/codex-api-bridge/keycloak-dev: outside
+#                            the repository, which agents may be able to read as their working dir)
 #
 # Environment: JAVA_HOME (Java 21 or 25 preferred; 17 still starts), KEYCLOAK_VERSION, KEYCLOAK_CACHE_DIR,
 # KC_BOOTSTRAP_ADMIN_PASSWORD (default: random, kept in the state dir).
@@ -29,7 +31,7 @@ user_role=codex-user
 
 port=8080
 management_port=9000
-state_dir="$cache_dir/dev"
+state_dir="${XDG_STATE_HOME:-$HOME/.local/state}/codex-api-bridge/keycloak-dev"
 users=()
 passwords=()
 
@@ -47,7 +49,7 @@ while [[ $# -gt 0 ]]; do
       passwords[${#passwords[@]}-1]="$2"
       shift 2 ;;
     --state-dir) need_value "$@"; state_dir="$2"; shift 2 ;;
-    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -74,7 +76,7 @@ done
 bash "$repo_root/scripts/keycloak.sh" >&2
 home="$cache_dir/keycloak-$version"
 
-mkdir -p "$state_dir"
+mkdir -p -m 700 "$state_dir"
 chmod 700 "$state_dir"
 umask 077
 log_file="$state_dir/keycloak-$port.log"
@@ -86,7 +88,11 @@ random_secret() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 # the printed .env stays valid; delete the state dir to get new ones.
 admin_password_file="$state_dir/admin-password"
 [[ -s "$admin_password_file" ]] || random_secret >"$admin_password_file"
-admin_password="${KC_BOOTSTRAP_ADMIN_PASSWORD:-$(cat "$admin_password_file")}"
+if [[ -n "${KC_BOOTSTRAP_ADMIN_PASSWORD:-}" ]]; then
+  admin_password="$KC_BOOTSTRAP_ADMIN_PASSWORD" admin_password_hint="from KC_BOOTSTRAP_ADMIN_PASSWORD"
+else
+  admin_password="$(cat "$admin_password_file")" admin_password_hint="in $admin_password_file"
+fi
 bridge_secret_file="$state_dir/bridge-client-secret"
 [[ -s "$bridge_secret_file" ]] || random_secret >"$bridge_secret_file"
 bridge_secret="$(cat "$bridge_secret_file")"
@@ -196,7 +202,7 @@ EOF
 cat >&2 <<EOF
 
 Keycloak $version is running ($((SECONDS - started)) s). Users get tokens from the public client '$users_client'.
-  Admin console: $base_url/admin/ (user admin, password in $admin_password_file)
+  Admin console: $base_url/admin/ (user admin, password $admin_password_hint)
   Health:        $health_url
   Log:           $log_file
 Press Ctrl-C to stop it. Its data lives in memory: the next start is a fresh realm (same bridge secret).

@@ -171,7 +171,10 @@ describe('the start-up check', () => {
     introspection = () => ({ status: 502, body: 'bad gateway' });
     const auth = authenticator();
     await auth.identityProvider.start('warn');
-    expect(auth.identityProvider.status).toMatchObject({ state: 'unreachable', detail: expect.stringContaining('HTTP 502') });
+    expect(auth.identityProvider.status).toMatchObject({
+      state: 'unreachable',
+      detail: expect.stringContaining('HTTP 502'),
+    });
   });
 
   it('reports a frozen Keycloak after KEYCLOAK_TIMEOUT_SECONDS', async () => {
@@ -252,7 +255,9 @@ describe('evidence from requests', () => {
     const before = auth.identityProvider.status.checkedAt?.getTime() ?? 0;
 
     introspection = () => ({ status: 503, body: {} });
-    const failure = await authFailure(auth.authenticate({ authorization: 'Bearer abc.def.ghi', userIdOverride: undefined }));
+    const failure = await authFailure(
+      auth.authenticate({ authorization: 'Bearer abc.def.ghi', userIdOverride: undefined }),
+    );
     expect(failure).toBeInstanceOf(ServiceUnavailableError);
     expect(auth.identityProvider.status.state).toBe('unreachable');
 
@@ -286,7 +291,10 @@ describe('GET /status', () => {
   it('reports the identity provider and is degraded while it fails, still with 200', async () => {
     const auth = authenticator({ KEYCLOAK_CLIENT_SECRET: 'wrong-secret' });
     const res = await request(app(auth.identityProvider)).get('/status').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', identity_provider: { state: 'unknown', checked_at: null, detail: null } });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      identity_provider: { state: 'unknown', checked_at: null, detail: null },
+    });
 
     await auth.identityProvider.start('warn');
     const failing = await request(app(auth.identityProvider)).get('/status').expect(200);

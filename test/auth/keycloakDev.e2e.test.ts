@@ -42,10 +42,14 @@ const WARN = 40;
 
 /** The bridge's log, captured through a pino destination. */
 const logLines: LogLine[] = [];
-const logger = createLogger('debug', false, { write: (line: string) => void logLines.push(JSON.parse(line) as LogLine) });
+const logger = createLogger('debug', false, {
+  write: (line: string) => void logLines.push(JSON.parse(line) as LogLine),
+});
 
 function refusals(): string[] {
-  return logLines.filter((line) => line.level === DEBUG && line.msg.startsWith('Token refused')).map((line) => line.msg);
+  return logLines
+    .filter((line) => line.level === DEBUG && line.msg.startsWith('Token refused'))
+    .map((line) => line.msg);
 }
 
 /** The first ```bash block after `heading` in the README. */
@@ -103,7 +107,13 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
 
   beforeAll(async () => {
     keycloak = await startKeycloakDev([ALICE, BOB]);
-    console.info(`keycloak:dev (Keycloak ${keycloak.version}) printed its variables after ${keycloak.startupMs} ms`);
+    const phases = keycloak
+      .stderr()
+      .split('\n')
+      .filter((line) => /ready in|is running/.test(line));
+    console.info(
+      `keycloak:dev (Keycloak ${keycloak.version}) printed its variables after ${keycloak.startupMs} ms\n${phases.join('\n')}`,
+    );
     bridge = await startTestBridge(bridgeEnv({ KEYCLOAK_HEALTH_INTERVAL_SECONDS: '1' }), { logger });
   }, keycloakStartTimeoutMs() + 60_000);
 
@@ -138,7 +148,9 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
     expect(audiences(alice.accessToken)).toContain('codex-bridge');
     expect(await threadsStatus(alice.accessToken)).toBe(200);
     expect(await threadsStatus(bob.accessToken)).toBe(200);
-    const users = logLines.filter((line) => line.msg === 'request' && line.path === '/threads').map((line) => line.user);
+    const users = logLines
+      .filter((line) => line.msg === 'request' && line.path === '/threads')
+      .map((line) => line.user);
     expect(users).toEqual([jwtPayload(alice.accessToken).sub, jwtPayload(bob.accessToken).sub]);
     expect(users[0]).not.toBe(users[1]);
   });
@@ -182,7 +194,9 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
     expect(audiences(accessToken)).not.toContain('codex-bridge');
     expect(await threadsStatus(accessToken)).toBe(401);
     expect(refusals()).toEqual([
-      expect.stringMatching(/^Token refused: Keycloak reports it inactive; audience lacks codex-bridge \(aud: [^)]*\).*azp: late-app/),
+      expect.stringMatching(
+        /^Token refused: Keycloak reports it inactive; audience lacks codex-bridge \(aud: [^)]*\).*azp: late-app/,
+      ),
     ]);
     const refusal = logLines.find((line) => line.msg.startsWith('Token refused'));
     expect(refusal).toMatchObject({ tokenClaims: { azp: 'late-app', iss: `${keycloak.baseUrl}/realms/codex` } });
@@ -201,7 +215,11 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
           name: 'codex-bridge-audience',
           protocol: 'openid-connect',
           protocolMapper: 'oidc-audience-mapper',
-          config: { 'included.client.audience': 'codex-bridge', 'access.token.claim': 'true', 'introspection.token.claim': 'true' },
+          config: {
+            'included.client.audience': 'codex-bridge',
+            'access.token.claim': 'true',
+            'introspection.token.claim': 'true',
+          },
         },
       ],
     });
@@ -211,7 +229,9 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
     expect(await threadsStatus(accessToken)).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     expect(await threadsStatus(accessToken)).toBe(401);
-    expect(refusals()).toEqual([expect.stringMatching(/^Token refused: Keycloak reports it inactive; expired \d+ s ago$/)]);
+    expect(refusals()).toEqual([
+      expect.stringMatching(/^Token refused: Keycloak reports it inactive; expired \d+ s ago$/),
+    ]);
   }, 30_000);
 
   it('logs "issuer host differs" for a token issued under another host name', async () => {
@@ -246,7 +266,9 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
     });
     expect(created.status).toBe(201);
     const carol = await keycloak.userToken({ username: 'carol', password: 'carol-password' });
-    expect((await request(bridge.url).get('/threads').set('Authorization', `Bearer ${carol.accessToken}`)).status).toBe(403);
+    expect((await request(bridge.url).get('/threads').set('Authorization', `Bearer ${carol.accessToken}`)).status).toBe(
+      403,
+    );
     expect(refusals()).toEqual(["Token refused: The token lacks the role 'codex-user' required to use this API"]);
 
     logLines.length = 0;
@@ -280,7 +302,10 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
         detail: expect.stringContaining('refused the bridge'),
       });
       expect(logLines).toContainEqual(
-        expect.objectContaining({ level: WARN, msg: expect.stringMatching(/^Identity provider check FAILED \(credentials-rejected\)/) }),
+        expect.objectContaining({
+          level: WARN,
+          msg: expect.stringMatching(/^Identity provider check FAILED \(credentials-rejected\)/),
+        }),
       );
       expect(JSON.stringify(logLines)).not.toContain('not-the-secret');
     } finally {
@@ -336,10 +361,18 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
       parseConfig(bridgeEnv({ KEYCLOAK_REALM: realm, KEYCLOAK_CLIENT_SECRET: secret ?? '' })),
       silentLogger,
     );
-    const token = await keycloak.userToken({ username: 'alice', password: 'manual-alice-password' }, 'codex-cli', realm);
+    const token = await keycloak.userToken(
+      { username: 'alice', password: 'manual-alice-password' },
+      'codex-cli',
+      realm,
+    );
     await expect(auth.authenticate(bearer(token.accessToken))).resolves.toMatchObject({ username: 'alice' });
     // The realm's own tokens for another client are still refused: the audience is per client.
-    const other = await keycloak.userToken({ username: 'alice', password: 'manual-alice-password' }, 'admin-cli', realm);
+    const other = await keycloak.userToken(
+      { username: 'alice', password: 'manual-alice-password' },
+      'admin-cli',
+      realm,
+    );
     expect(await authFailure(auth.authenticate(bearer(other.accessToken)))).toBeInstanceOf(UnauthorizedError);
   }, 180_000);
 
@@ -389,7 +422,9 @@ describe('deploy/keycloak/codex-bridge-realm.json', () => {
       standardFlowEnabled: true,
       directAccessGrantsEnabled: true,
       attributes: expect.objectContaining({ 'pkce.code.challenge.method': 'S256' }),
-      protocolMappers: [expect.objectContaining({ config: expect.objectContaining({ 'included.client.audience': 'codex-bridge' }) })],
+      protocolMappers: [
+        expect.objectContaining({ config: expect.objectContaining({ 'included.client.audience': 'codex-bridge' }) }),
+      ],
     });
   });
 });

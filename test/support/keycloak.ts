@@ -462,6 +462,8 @@ export async function startKeycloakDev(users: Array<UserCredentials>): Promise<D
   const [httpPort, managementPort] = [await freePort(), await freePort()];
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'keycloak-dev-'));
   const userArgs = users.flatMap((user) => ['--user', user.username, '--password', user.password]);
+  // The admin password must be the random one the script keeps in the state folder.
+  const { KC_BOOTSTRAP_ADMIN_PASSWORD: _ignored, ...inherited } = process.env;
   const javaEnv: Record<string, string> = availability.java.javaHome ? { JAVA_HOME: availability.java.javaHome } : {};
   const startedAt = Date.now();
   const child = spawn(
@@ -484,7 +486,7 @@ export async function startKeycloakDev(users: Array<UserCredentials>): Promise<D
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        ...process.env,
+        ...inherited,
         ...javaEnv,
         KEYCLOAK_VERSION,
         KEYCLOAK_CACHE_DIR: CACHE_DIR,
