@@ -545,6 +545,7 @@ export interface components {
             /** @description The bridge's version. */
             version: string;
             isolation?: components["schemas"]["Isolation"];
+            identity_provider?: components["schemas"]["IdentityProviderStatus"];
         };
         /** @description How each user's codex is kept from the others, the operator's secrets and the bridge (see SECURITY.md). */
         Isolation: {
@@ -559,6 +560,21 @@ export interface components {
             model_relay: boolean;
             /** @description Why there is no jail, when there is none. */
             reason: string | null;
+        };
+        /** @description With SECURITY_METHOD=Keycloak only. The identity provider's last known state, from a check at start-up, a background check every KEYCLOAK_HEALTH_INTERVAL_SECONDS and every token introspection. While it is `unreachable` or `credentials-rejected`, `status` is `degraded` and authenticated requests get 503. */
+        IdentityProviderStatus: {
+            /**
+             * @description `unreachable`: no usable answer (down, timeout, 5xx, realm not found); `credentials-rejected`: Keycloak refuses KEYCLOAK_CLIENT_ID/KEYCLOAK_CLIENT_SECRET; `unknown`: not checked yet.
+             * @enum {string}
+             */
+            state: "ok" | "unreachable" | "credentials-rejected" | "unknown";
+            /**
+             * Format: date-time
+             * @description When the state was last confirmed.
+             */
+            checked_at: string | null;
+            /** @description What failed, for operators (never a secret). */
+            detail: string | null;
         };
         ChatMessage: {
             /**

@@ -62,6 +62,9 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     logger.error({ problem: codex.problem }, 'CODEX NOT AVAILABLE: chat and thread routes will answer 503 until it is installed');
   }
   if (!config.openaiApiKey) logger.warn('OPENAI_API_KEY is not set: codex cannot reach the model until it is');
+  const authenticator = createAuthenticator(config, logger);
+  // Before anything that needs stopping: in strict mode a failed check ends start-up here.
+  await authenticator.identityProvider?.start(config.keycloak?.startupCheck ?? 'off');
   const isolation = await Isolation.create(config, codex.command, logger);
 
   // The relay reports usage to the session manager, which needs the relay to start sessions.
@@ -78,8 +81,16 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   usageSink.sessions = sessions;
   sessions.startCleanup();
   const app = createApp({
-    services: { config, codex, isolation, sessions, spec: loadSpec(), version: packageJson.version },
-    authenticator: createAuthenticator(config, logger),
+    services: {
+      config,
+      codex,
+      isolation,
+      sessions,
+      spec: loadSpec(),
+      version: packageJson.version,
+      identityProvider: authenticator.identityProvider,
+    },
+    authenticator,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
@@ -111,6 +122,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      authenticator.identityProvider?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await sessions.shutdown(config.shutdownGraceMs);
       await relay?.close();

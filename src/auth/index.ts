@@ -24,6 +24,14 @@ export {
 } from './introspectionClient';
 export { parseIntrospectionResponse, type ActiveTokenClaims, type IntrospectionResult } from './introspectionResponse';
 export { SingleFlight } from './singleFlight';
+export {
+  IdentityProviderHealth,
+  IdentityProviderStartupError,
+  type IdentityProviderStatus,
+  type StartupCheckMode,
+} from './identityProviderHealth';
+export { PLACEHOLDER_TOKEN, probeIdentityProvider, type IdentityProviderState } from './identityProviderProbe';
+export { explainInactiveToken, unverifiedClaims, type RefusalExplanation } from './refusalReason';
 
 /** The authenticator SECURITY_METHOD asks for. */
 export function createAuthenticator(
@@ -54,6 +62,8 @@ export function createAuthenticator(
       cacheMaxEntries: keycloak.cacheMaxEntries,
       requiredRole: keycloak.requiredRole,
       audience: keycloak.audience,
+      startupCheck: keycloak.startupCheck,
+      healthIntervalMs: keycloak.healthIntervalMs,
     },
     'Authentication by Keycloak token introspection',
   );

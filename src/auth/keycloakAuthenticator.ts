@@ -2,10 +2,13 @@ import type { KeycloakConfig } from '../config/env';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors';
 import { enforceAccessRules } from './accessRules';
 import { extractBearerToken } from './bearerToken';
+import { IdentityProviderHealth } from './identityProviderHealth';
+import { probeIdentityProvider, resultOfFailure } from './identityProviderProbe';
 import { IntrospectionClient, IntrospectionFailure } from './introspectionClient';
 import { ExpiringLruCache, tokenCacheKey } from './introspectionCache';
 import type { ActiveTokenClaims, IntrospectionResult } from './introspectionResponse';
 import { silentLogger, type AuthLogger } from './logger';
+import { explainInactiveToken } from './refusalReason';
 import { SingleFlight } from './singleFlight';
 import type { AuthenticatedUser, Authenticator, AuthRequest } from './types';
 
@@ -25,6 +28,7 @@ export interface KeycloakAuthenticatorOptions {
  */
 export class KeycloakAuthenticator implements Authenticator {
   readonly method = 'keycloak';
+  readonly identityProvider: IdentityProviderHealth;
   private readonly client: IntrospectionClient;
   private readonly cache: ExpiringLruCache<ActiveTokenClaims>;
   /** Resolves with the claims of an active token, or undefined for an inactive one. */
@@ -40,6 +44,15 @@ export class KeycloakAuthenticator implements Authenticator {
     this.now = options.now ?? Date.now;
     this.client = new IntrospectionClient(config);
     this.cache = new ExpiringLruCache(config.cacheMaxEntries, this.now);
+    this.identityProvider = new IdentityProviderHealth(
+      () =>
+        probeIdentityProvider({
+          expectedIssuer: config.expectedIssuer,
+          timeoutMs: config.timeoutMs,
+          introspection: this.client,
+        }),
+      { intervalMs: config.healthIntervalMs, logger: this.logger, now: this.now },
+    );
   }
 
   /** Number of cached active tokens (for tests and diagnostics). */
@@ -51,7 +64,15 @@ export class KeycloakAuthenticator implements Authenticator {
     // A user id override is deliberately ignored: the token alone says who the caller is.
     const token = extractBearerToken(request.authorization);
     const claims = await this.activeClaims(token);
-    enforceAccessRules(claims, this.config);
+    try {
+      enforceAccessRules(claims, this.config);
+    } catch (error) {
+      this.logger.debug(
+        { sub: claims.sub, azp: claims.azp },
+        `Token refused: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw error;
+    }
     return {
       id: claims.sub,
       source: 'keycloak',
@@ -66,11 +87,13 @@ export class KeycloakAuthenticator implements Authenticator {
       throw new UnauthorizedError('The bearer token is invalid, expired or revoked');
     }
     if (!claims.sub) {
+      this.logger.debug({ azp: claims.azp }, 'Token refused: Keycloak reports it active but it names no subject (sub)');
       throw new UnauthorizedError('The bearer token names no subject');
     }
     // A cached entry never outlives `exp`, but a result shared by single-flight or a clock that
     // jumped could still carry an expired token: check on every request.
     if (claims.exp !== undefined && claims.exp * 1000 <= this.now()) {
+      this.logger.debug({ sub: claims.sub, exp: claims.exp }, 'Token refused: expired (while cached)');
       throw new UnauthorizedError('The bearer token has expired');
     }
     return { ...claims, sub: claims.sub };
@@ -82,15 +105,29 @@ export class KeycloakAuthenticator implements Authenticator {
     try {
       result = await this.client.introspect(token);
     } catch (error) {
+      this.identityProvider.record(resultOfFailure(error));
       throw this.unavailable(error, this.now() - startedAt);
     }
+    this.identityProvider.record({ state: 'ok', detail: undefined });
     // Only usable answers are cached: inactive tokens may be retried at once (e.g. after clock
     // skew), and errors must not outlive the outage that caused them.
-    if (!result.active) return undefined;
+    if (!result.active) {
+      this.logInactive(token);
+      return undefined;
+    }
     if (result.claims.sub) {
       this.cache.set(key, result.claims, this.cacheTtlMs(result.claims));
     }
     return result.claims;
+  }
+
+  /** Keycloak says only `active:false`; the token's own claims often tell the operator why. */
+  private logInactive(token: string): void {
+    const { reasons, claims } = explainInactiveToken(token, this.config, this.now());
+    this.logger.debug(
+      { refusal: reasons, tokenClaims: claims, clientId: this.config.clientId },
+      `Token refused: Keycloak reports it inactive; ${reasons.join('; ')}`,
+    );
   }
 
   private cacheTtlMs(claims: ActiveTokenClaims): number {

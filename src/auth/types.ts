@@ -1,3 +1,5 @@
+import type { IdentityProviderHealth } from './identityProviderHealth';
+
 /** Who a request acts for, as decided by the authenticator chosen with SECURITY_METHOD. */
 export interface AuthenticatedUser {
   /** The raw user id (Keycloak `sub`, an override, or `default`); SessionManager maps it to a safe directory. */
@@ -17,6 +19,8 @@ export interface AuthRequest {
 
 export interface Authenticator {
   readonly method: 'none' | 'keycloak';
+  /** The identity provider's health, for authenticators that have one (Keycloak). */
+  readonly identityProvider?: IdentityProviderHealth;
   /** Resolves the user or throws UnauthorizedError / ForbiddenError / ServiceUnavailableError from src/http/errors. */
   authenticate(request: AuthRequest): Promise<AuthenticatedUser>;
 }

@@ -104,6 +104,12 @@ export const envSchema = z
     KEYCLOAK_CACHE_MAX_ENTRIES: positiveInt.default(10_000),
     KEYCLOAK_REQUIRED_ROLE: optionalString,
     KEYCLOAK_AUDIENCE: optionalString,
+    KEYCLOAK_STARTUP_CHECK: z
+      .string()
+      .transform((value) => value.trim().toLowerCase())
+      .pipe(z.enum(['warn', 'strict', 'off']))
+      .default('warn'),
+    KEYCLOAK_HEALTH_INTERVAL_SECONDS: nonNegativeNumber.default(60),
   });
 
 /** Checked on the raw environment, so that these are reported together with any other bad value. */
@@ -132,6 +138,17 @@ export interface KeycloakConfig {
   cacheMaxEntries: number;
   requiredRole: string | undefined;
   audience: string | undefined;
+  /**
+   * The `iss` tokens of the realm should carry (`{KEYCLOAK_BASE_URL}/realms/{KEYCLOAK_REALM}`, else
+   * derived from KEYCLOAK_INTROSPECTION_URL); undefined for a non-standard introspection URL.
+   */
+  expectedIssuer: string | undefined;
+  /** The variable expectedIssuer comes from, to name it in log messages. */
+  issuerSetting: 'KEYCLOAK_BASE_URL' | 'KEYCLOAK_INTROSPECTION_URL';
+  /** What start-up does when the identity provider check fails: log, refuse to start, or skip it. */
+  startupCheck: Env['KEYCLOAK_STARTUP_CHECK'];
+  /** Period of the background identity provider check; 0: none. */
+  healthIntervalMs: number;
 }
 
 export type ApprovalPolicy = Env['CODEX_APPROVAL_POLICY'];
@@ -283,10 +300,17 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
   };
 }
 
+const INTROSPECTION_PATH = '/protocol/openid-connect/token/introspect';
+
 function keycloakConfig(env: Env): KeycloakConfig {
-  const introspectionUrl =
-    env.KEYCLOAK_INTROSPECTION_URL ??
-    `${(env.KEYCLOAK_BASE_URL ?? '').replace(/\/+$/, '')}/realms/${encodeURIComponent(env.KEYCLOAK_REALM ?? '')}/protocol/openid-connect/token/introspect`;
+  const realmUrl =
+    env.KEYCLOAK_BASE_URL && env.KEYCLOAK_REALM
+      ? `${env.KEYCLOAK_BASE_URL.replace(/\/+$/, '')}/realms/${encodeURIComponent(env.KEYCLOAK_REALM)}`
+      : undefined;
+  const introspectionUrl = env.KEYCLOAK_INTROSPECTION_URL ?? `${realmUrl ?? ''}${INTROSPECTION_PATH}`;
+  const expectedIssuer =
+    realmUrl ??
+    (introspectionUrl.endsWith(INTROSPECTION_PATH) ? introspectionUrl.slice(0, -INTROSPECTION_PATH.length) : undefined);
   return {
     introspectionUrl,
     clientId: env.KEYCLOAK_CLIENT_ID ?? '',
@@ -296,6 +320,10 @@ function keycloakConfig(env: Env): KeycloakConfig {
     cacheMaxEntries: env.KEYCLOAK_CACHE_MAX_ENTRIES,
     requiredRole: env.KEYCLOAK_REQUIRED_ROLE,
     audience: env.KEYCLOAK_AUDIENCE,
+    expectedIssuer,
+    issuerSetting: realmUrl ? 'KEYCLOAK_BASE_URL' : 'KEYCLOAK_INTROSPECTION_URL',
+    startupCheck: env.KEYCLOAK_STARTUP_CHECK,
+    healthIntervalMs: env.KEYCLOAK_HEALTH_INTERVAL_SECONDS * 1000,
   };
 }
 

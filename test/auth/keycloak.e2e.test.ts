@@ -36,7 +36,7 @@ function jwtSubject(token: string): unknown {
 
 describeWithKeycloak('Keycloak authentication against a real Keycloak', () => {
   let keycloak: KeycloakHandle;
-  const logger = { info: jest.fn(), warn: jest.fn() };
+  const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
   beforeAll(async () => {
     keycloak = await startKeycloak();

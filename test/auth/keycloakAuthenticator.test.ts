@@ -9,7 +9,7 @@ const CLIENT_SECRET = 'bridge-secret-value';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
 
 let server: FakeIntrospectionServer;
-let logger: AuthLogger & { warn: jest.Mock; info: jest.Mock };
+let logger: AuthLogger & { debug: jest.Mock; warn: jest.Mock; info: jest.Mock };
 
 beforeAll(async () => {
   server = await startFakeIntrospectionServer();
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  logger = { info: jest.fn(), warn: jest.fn() };
+  logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
   server.respondWith(() => activeToken('alice-sub'));
 });
 
@@ -34,6 +34,10 @@ function authenticator(overrides: Partial<KeycloakConfig> = {}, now?: () => numb
     cacheMaxEntries: 100,
     requiredRole: undefined,
     audience: undefined,
+    expectedIssuer: undefined,
+    issuerSetting: 'KEYCLOAK_INTROSPECTION_URL',
+    startupCheck: 'warn',
+    healthIntervalMs: 0,
     ...overrides,
   };
   return new KeycloakAuthenticator(config, { logger, ...(now ? { now } : {}) });
@@ -286,5 +290,29 @@ describe('KeycloakAuthenticator access rules', () => {
     const error = await authFailure(authenticator(rules).authenticate(withToken()));
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(problemFor(error, '/').problem.status).toBe(403);
+  });
+});
+
+describe('KeycloakAuthenticator logging why a token was refused', () => {
+  it("logs at debug level the causes read from an inactive token's claims, without the token", async () => {
+    const payload = { sub: 'alice-sub', aud: 'account', azp: 'codex-cli', exp: Math.floor(Date.now() / 1000) - 30 };
+    const token = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2lnbmF0dXJl`;
+    server.respondWith(() => ({ body: { active: false } }));
+    expect(await authFailure(authenticator().authenticate(withToken(token)))).toBeInstanceOf(UnauthorizedError);
+    expect(logger.debug).toHaveBeenCalledTimes(1);
+    const [fields, message] = logger.debug.mock.calls[0] as [Record<string, unknown>, string];
+    expect(message).toMatch(/^Token refused: Keycloak reports it inactive; expired 3\d s ago; audience lacks codex-bridge/);
+    expect(fields).toMatchObject({ clientId: 'codex-bridge', tokenClaims: { sub: 'alice-sub', aud: ['account'] } });
+    expect(JSON.stringify(logger.debug.mock.calls)).not.toContain(token);
+  });
+
+  it('logs a valid token that breaks an access rule', async () => {
+    server.respondWith(() => activeToken('alice-sub'));
+    const error = await authFailure(authenticator({ requiredRole: 'codex-user' }).authenticate(withToken()));
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(logger.debug).toHaveBeenCalledWith(
+      { sub: 'alice-sub', azp: undefined },
+      "Token refused: The token lacks the role 'codex-user' required to use this API",
+    );
   });
 });

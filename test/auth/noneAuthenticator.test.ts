@@ -42,7 +42,7 @@ describe('SECURITY_METHOD=None', () => {
 
 describe('createAuthenticator', () => {
   it('builds a Keycloak authenticator for SECURITY_METHOD=Keycloak and logs how it authenticates', () => {
-    const logger = { info: jest.fn(), warn: jest.fn() };
+    const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     const config = parseConfig({
       SECURITY_METHOD: 'Keycloak',
       KEYCLOAK_BASE_URL: 'http://localhost:8080',

@@ -9,6 +9,7 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -17,11 +18,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const FIXTURES_DIR = path.join(REPO_ROOT, 'test/fixtures/keycloak');
 const FETCH_SCRIPT = path.join(REPO_ROOT, 'scripts/keycloak.sh');
+/** What `npm run keycloak:dev` runs. */
+const DEV_SCRIPT = path.join(REPO_ROOT, 'scripts/keycloak-dev.sh');
 /** Keep in sync with scripts/keycloak.sh. 26.6+ runs on Java 25; 26.x still starts on Java 17. */
 export const KEYCLOAK_VERSION = process.env.KEYCLOAK_VERSION ?? '26.7.3';
 const CACHE_DIR = process.env.KEYCLOAK_CACHE_DIR ?? path.join(REPO_ROOT, '.cache/keycloak');
@@ -232,6 +236,11 @@ export async function startKeycloak(): Promise<KeycloakHandle> {
   };
 }
 
+/** `bin/` of the cached distribution (kc.sh, kcadm.sh); fetched on first use. */
+export async function distributionBinDir(): Promise<string> {
+  return path.join(await ensureDistribution(), 'bin');
+}
+
 function kcScript(): string {
   return path.join(CACHE_DIR, `keycloak-${KEYCLOAK_VERSION}`, 'bin/kc.sh');
 }
@@ -341,8 +350,11 @@ function oidcUrl(baseUrl: string, realm: string): string {
   return `${baseUrl}/realms/${encodeURIComponent(realm)}/protocol/openid-connect`;
 }
 
+/** A public client (empty secret) authenticates with its id alone. */
 function clientFields(client: ClientCredentials): Record<string, string> {
-  return { client_id: client.clientId, client_secret: client.clientSecret };
+  return client.clientSecret
+    ? { client_id: client.clientId, client_secret: client.clientSecret }
+    : { client_id: client.clientId };
 }
 
 function postForm(url: string, fields: Record<string, string>): Promise<Response> {
@@ -410,4 +422,145 @@ function logTail(logFile: string, lines = 40): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Mirrors deploy/keycloak/codex-bridge-realm.json. */
+export const SHIPPED_REALM = { realm: 'codex', bridgeClient: 'codex-bridge', usersClient: 'codex-cli' } as const;
+
+export interface DevKeycloakHandle {
+  version: string;
+  /** `http://localhost:PORT`, as printed by the script. */
+  baseUrl: string;
+  httpPort: number;
+  managementPort: number;
+  /** The variables the script printed for .env. */
+  env: Record<string, string>;
+  /** Time from spawning the script to its printed variables (start, realm, secret, users). */
+  startupMs: number;
+  /** The script's stderr so far (progress messages; Keycloak's own log goes to a file). */
+  stderr(): string;
+  /** Admin password, bridge secret, kcadm config and Keycloak's log (removed by stop()). */
+  stateDir: string;
+  /** JAVA_HOME as the script got it, for other Keycloak tools (kcadm.sh). */
+  javaEnv: Record<string, string>;
+  /** A password grant through a public client (no client secret), by default the shipped realm's users' client. */
+  userToken(user: UserCredentials, clientId?: string, realm?: string): Promise<TokenPair>;
+  /** An admin REST call as the bootstrap admin; `path` is below /admin/realms/{realm}. */
+  admin(method: string, path: string, body?: unknown): Promise<Response>;
+  /** SIGTERM to the script's process group, as `kill` or a terminal closing would; resolves when all are gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Keycloak as an operator starts it: `scripts/keycloak-dev.sh` (npm run keycloak:dev) with the shipped
+ * realm, on free ports, with a temporary state folder. Resolves once the script printed its variables.
+ */
+export async function startKeycloakDev(users: Array<UserCredentials>): Promise<DevKeycloakHandle> {
+  const availability = keycloakAvailability();
+  if (!availability.available) throw new Error(`Cannot start Keycloak: ${availability.reason}`);
+  await ensureDistribution();
+  const [httpPort, managementPort] = [await freePort(), await freePort()];
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'keycloak-dev-'));
+  const userArgs = users.flatMap((user) => ['--user', user.username, '--password', user.password]);
+  // The admin password must be the random one the script keeps in the state folder.
+  const { KC_BOOTSTRAP_ADMIN_PASSWORD: _ignored, ...inherited } = process.env;
+  const javaEnv: Record<string, string> = availability.java.javaHome ? { JAVA_HOME: availability.java.javaHome } : {};
+  const startedAt = Date.now();
+  const child = spawn(
+    'bash',
+    [
+      '-c',
+      WATCHDOG,
+      'keycloak-watchdog',
+      'bash',
+      DEV_SCRIPT,
+      '--port',
+      String(httpPort),
+      '--management-port',
+      String(managementPort),
+      '--state-dir',
+      stateDir,
+      ...userArgs,
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...inherited,
+        ...javaEnv,
+        KEYCLOAK_VERSION,
+        KEYCLOAK_CACHE_DIR: CACHE_DIR,
+        WATCHED_PID: String(process.pid),
+      },
+    },
+  );
+  const processGroup = child.pid;
+  if (processGroup === undefined) throw new Error('could not start scripts/keycloak-dev.sh');
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= stopGroup(processGroup).then(() => rmSync(stateDir, { recursive: true, force: true }));
+    return stopped;
+  };
+
+  const deadline = Date.now() + READY_TIMEOUT_MS + 60_000;
+  // The last variable printed ends the block.
+  while (!/^KEYCLOAK_AUDIENCE=.*\n/m.test(stdout)) {
+    if (exited || Date.now() > deadline) {
+      const why = exited ? 'exited' : 'printed no variables in time';
+      await stop();
+      throw new Error(`scripts/keycloak-dev.sh ${why}:\n${stderr}`);
+    }
+    await sleep(250);
+  }
+  const env = Object.fromEntries(
+    stdout
+      .split('\n')
+      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
+      .flatMap((match) => (match?.[1] !== undefined && match[2] !== undefined ? [[match[1], match[2]]] : [])),
+  ) as Record<string, string>;
+  const baseUrl = env.KEYCLOAK_BASE_URL ?? `http://localhost:${httpPort}`;
+  const adminPassword = readFileSync(path.join(stateDir, 'admin-password'), 'utf8').trim();
+
+  const adminToken = async (): Promise<string> => {
+    const response = await postForm(`${oidcUrl(baseUrl, 'master')}/token`, {
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: 'admin',
+      password: adminPassword,
+    });
+    const body = (await response.json()) as { access_token?: unknown };
+    if (typeof body.access_token !== 'string') throw new Error(`admin login failed: HTTP ${response.status}`);
+    return body.access_token;
+  };
+
+  return {
+    version: KEYCLOAK_VERSION,
+    baseUrl,
+    httpPort,
+    managementPort,
+    env,
+    startupMs: Date.now() - startedAt,
+    stateDir,
+    javaEnv,
+    stderr: () => stderr,
+    userToken: (user, clientId = SHIPPED_REALM.usersClient, realm = SHIPPED_REALM.realm) =>
+      passwordToken(baseUrl, user, { clientId, clientSecret: '', realm }),
+    admin: async (method, adminPath, body) =>
+      fetch(`${baseUrl}/admin/realms/${SHIPPED_REALM.realm}${adminPath}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await adminToken()}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      }),
+    stop,
+  };
 }

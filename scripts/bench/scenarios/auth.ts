@@ -53,6 +53,8 @@ export async function runAuth(ctx: BenchContext): Promise<AuthResult> {
         KEYCLOAK_CLIENT_ID: 'codex-bridge',
         KEYCLOAK_CLIENT_SECRET: 'bench-secret',
         KEYCLOAK_CACHE_TTL_SECONDS: '3600',
+        // The background identity provider check would add introspection calls to the measured ones.
+        KEYCLOAK_HEALTH_INTERVAL_SECONDS: '0',
       },
     });
     const noneUrl = none.info.url;

@@ -57,10 +57,17 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
       const codexAvailable = services.codex.command !== undefined;
       const apiKeyConfigured = Boolean(services.config.openaiApiKey);
       const saturated = services.sessions.activeSessions >= services.sessions.maxSessions;
+      const identityProvider = services.identityProvider?.status;
+      const identityProviderFailing =
+        identityProvider?.state === 'unreachable' || identityProvider?.state === 'credentials-rejected';
       return {
         status: 200,
         body: {
-          status: !codexAvailable ? 'unavailable' : !apiKeyConfigured || saturated ? 'degraded' : 'ok',
+          status: !codexAvailable
+            ? 'unavailable'
+            : !apiKeyConfigured || saturated || identityProviderFailing
+              ? 'degraded'
+              : 'ok',
           codex_available: codexAvailable,
           codex_version: services.codex.version ?? null,
           api_key_configured: apiKeyConfigured,
@@ -69,6 +76,13 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
           max_sessions: services.sessions.maxSessions,
           version: services.version,
           isolation: { ...services.isolation.status, model_relay: apiKeyConfigured },
+          ...(identityProvider && {
+            identity_provider: {
+              state: identityProvider.state,
+              checked_at: identityProvider.checkedAt?.toISOString() ?? null,
+              detail: identityProvider.detail ?? null,
+            },
+          }),
         },
       };
     },

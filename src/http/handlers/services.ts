@@ -1,3 +1,4 @@
+import type { IdentityProviderHealth } from '../../auth/identityProviderHealth';
 import type { CodexBinaryInfo } from '../../codex/binary';
 import type { Usage } from '../../codex/bridgeEvents';
 import type { CodexSession } from '../../codex/session';
@@ -36,4 +37,6 @@ export interface Services {
   sessions: SessionProvider;
   spec: LoadedSpec;
   version: string;
+  /** With SECURITY_METHOD=Keycloak: the identity provider's last known state, for /status. */
+  identityProvider?: Pick<IdentityProviderHealth, 'status'> | undefined;
 }
