@@ -56,7 +56,15 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
-  app.use(cors({ origin: options.corsOrigins === '*' ? '*' : options.corsOrigins, exposedHeaders: ['X-Thread-Id', 'X-Turn-Id', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'] }));
+  // Off unless the operator lists origins: Swagger UI is same-origin and needs none.
+  if (options.corsOrigins === '*' || options.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: options.corsOrigins === '*' ? '*' : options.corsOrigins,
+        exposedHeaders: ['X-Thread-Id', 'X-Turn-Id', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
+      }),
+    );
+  }
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true } }));
   app.use(authMiddleware(options.authenticator, operations));
   app.use(

@@ -43,6 +43,7 @@ describe('service routes', () => {
       active_sessions: 0,
       max_sessions: 50,
       version: '0.0.0-test',
+      isolation: { mechanism: 'bubblewrap', tenant_uids: false, reason: null, model_relay: true },
     });
   });
 
@@ -294,8 +295,14 @@ describe('routing problems', () => {
 });
 
 describe('CORS', () => {
-  it('allows any origin by default, and answers preflights before validation', async () => {
+  it('is off by default: no origin is allowed', async () => {
     const { app } = appWithDoubles();
+    const res = await request(app).get('/status').set('Origin', 'https://app.example').expect(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it("with '*' allows any origin, and answers preflights before validation", async () => {
+    const { app } = appWithDoubles({ CORS_ORIGINS: '*' });
     const preflight = await request(app)
       .options('/chat')
       .set('Origin', 'https://app.example')

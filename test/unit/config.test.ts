@@ -1,10 +1,11 @@
 import { ConfigError, parseConfig } from '../../src/config/env';
 
 describe('parseConfig', () => {
-  it('applies the original bridge defaults', () => {
+  it('applies the original bridge defaults, with safe ones where it had none', () => {
     const config = parseConfig({});
     expect(config.port).toBe(8000);
-    expect(config.host).toBe('0.0.0.0');
+    // Unauthenticated: loopback only, and no CORS.
+    expect(config.host).toBe('127.0.0.1');
     expect(config.maxSessions).toBe(50);
     expect(config.idleTimeoutMs).toBe(300_000);
     expect(config.cleanupIntervalMs).toBe(60_000);
@@ -12,7 +13,46 @@ describe('parseConfig', () => {
     expect(config.securityMethod).toBe('none');
     expect(config.approvalPolicy).toBe('never');
     expect(config.sandbox).toBe('workspace-write');
-    expect(config.corsOrigins).toBe('*');
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.ceiling).toEqual({ approvalPolicies: ['never'], sandboxModes: ['workspace-write'], allowEscalation: false });
+    expect(config.isolation.mode).toBe('auto');
+    expect(config.multiUser).toBe(false);
+  });
+
+  it('binds every address with Keycloak; without authentication only when the operator says so', () => {
+    const keycloak = { SECURITY_METHOD: 'Keycloak', KEYCLOAK_BASE_URL: 'http://kc', KEYCLOAK_REALM: 'r', KEYCLOAK_CLIENT_ID: 'c', KEYCLOAK_CLIENT_SECRET: 's' };
+    expect(parseConfig(keycloak).host).toBe('0.0.0.0');
+    expect(parseConfig(keycloak).multiUser).toBe(true);
+    expect(() => parseConfig({ HOST: '0.0.0.0' })).toThrow(/HOST: .*ALLOW_UNAUTHENTICATED_REMOTE/);
+    expect(parseConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED_REMOTE: 'true' }).host).toBe('0.0.0.0');
+    expect(parseConfig({ HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  it('refuses values that would only fail later', () => {
+    expect(() => parseConfig({ OPENAI_BASE_URL: 'localhost:1234' })).toThrow(/OPENAI_BASE_URL/);
+    expect(() => parseConfig({ HOST: '999.1.1.1' })).toThrow(/HOST: '999.1.1.1' is not a valid IPv4 address/);
+    expect(() => parseConfig({ CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS: 'not a url' is not an origin/);
+    expect(() => parseConfig({ CORS_ORIGINS: 'https://app.example.com/path' })).toThrow(/CORS_ORIGINS/);
+    expect(parseConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:3000' }).corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:3000',
+    ]);
+    expect(parseConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+  });
+
+  it('keeps the operator home and the bridge out of reach of the users', () => {
+    expect(() => parseConfig({ ALLOW_USER_ID_OVERRIDE: 'true', CODEX_HOME: '/home/op/.codex' })).toThrow(/CODEX_HOME: only a single-user bridge/);
+    expect(parseConfig({ CODEX_HOME: '/home/op/.codex' }).codexHome).toBe('/home/op/.codex');
+    expect(() => parseConfig({ CODEX_WORKING_DIR: process.cwd() })).toThrow(/CODEX_WORKING_DIR: .* holds the bridge's own code/);
+    expect(() => parseConfig({ CODEX_WORKING_DIR: '/srv/data', BASE_DATA_DIR: '/srv/data/codex' })).toThrow(/overlaps BASE_DATA_DIR/);
+  });
+
+  it('always allows the operator default and widens only by the lists', () => {
+    const config = parseConfig({ CODEX_APPROVAL_POLICY: 'untrusted', CODEX_ALLOWED_APPROVAL_POLICIES: 'on-request' });
+    expect(config.ceiling.approvalPolicies).toEqual(['untrusted', 'on-request']);
+    expect(() => parseConfig({ CODEX_ALLOWED_SANDBOX_MODES: 'everything' })).toThrow(/CODEX_ALLOWED_SANDBOX_MODES/);
+    expect(() => parseConfig({ CODEX_ENV_PASSTHROUGH: 'OK_NAME,bad name' })).toThrow(/CODEX_ENV_PASSTHROUGH/);
+    expect(() => parseConfig({ ISOLATION: 'maybe' })).toThrow(/ISOLATION/);
   });
 
   it('accepts Python log level names', () => {
