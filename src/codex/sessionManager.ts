@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
@@ -6,8 +5,10 @@ import { BadGatewayError, ServiceUnavailableError } from '../errors';
 import { AppServerProcess } from './appServer';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
+import { DataDirectoryError, prepareDirectory } from './dataDirectory';
 import { CodexSession } from './session';
-import { TurnStore } from './turnStore';
+import { isOutOfSpace, StorageHealth, type StorageReport } from './storageHealth';
+import { EventLedger, TurnStore } from './turnStore';
 import type { TurnRun } from './turnRun';
 import { userDirectoryName } from './userDirectory';
 import { UsageStore } from './usageStore';
@@ -34,6 +35,13 @@ export type SessionManagerConfig = Pick<
   | 'approvalTimeoutMs'
   | 'turnRetentionMs'
   | 'turnRetentionMax'
+  | 'turnEventsMaxBytes'
+  | 'userEventsMaxBytes'
+  | 'eventsMaxBytes'
+  | 'storageMinFreeBytes'
+  | 'dataDirTimeoutMs'
+  | 'codexRecycleAfterThreads'
+  | 'codexRecycleRssBytes'
 >;
 
 export interface SessionLease {
@@ -41,6 +49,9 @@ export interface SessionLease {
   /** Ends this request's hold on the session; safe to call more than once. */
   release: () => void;
 }
+
+/** Less free than this when codex failed to start: the disk is full, whatever codex's message says. */
+const OUT_OF_SPACE_BYTES = 1024 * 1024;
 
 /** How long a caller should wait when every session slot is busy. */
 const RETRY_AFTER_SECONDS = 5;
@@ -56,12 +67,30 @@ export class SessionManager {
   private readonly usageStores = new Map<string, UsageStore>();
   private cleanupTimer: NodeJS.Timeout | undefined;
   private accepting = true;
+  /** Every user's kept turn events together, under EVENTS_MAX_BYTES. */
+  readonly eventLedger: EventLedger;
+  readonly storage: StorageHealth;
 
   constructor(
     private readonly config: SessionManagerConfig,
     private readonly codex: CodexBinaryInfo,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.eventLedger = new EventLedger(config.eventsMaxBytes);
+    this.storage = new StorageHealth(config.baseDataDir, config.storageMinFreeBytes);
+  }
+
+  /** Free space and the storage failures seen (codex's threads, usage records, data directory). */
+  async storageReport(): Promise<StorageReport> {
+    const usageErrors = [...this.usageStores.values()]
+      .map((store) => store.saveError)
+      .filter((error) => error !== undefined)
+      .sort((a, b) => b.at.localeCompare(a.at));
+    const latest = usageErrors[0];
+    return this.storage.check(
+      latest ? [{ source: 'usage', message: `${latest.message} (${usageErrors.length} user(s))`, at: latest.at }] : [],
+    );
+  }
 
   get activeSessions(): number {
     return this.sessions.size;
@@ -109,6 +138,12 @@ export class SessionManager {
   /** Stops sessions idle for longer than IDLE_TIMEOUT_SECONDS; busy ones are spared. */
   async sweepIdle(now = Date.now()): Promise<number> {
     for (const store of this.turnStores.values()) store.prune(now);
+    await Promise.all(
+      [...this.sessions.entries()].map(([key, session]) => {
+        const why = session.shouldRecycle();
+        return why ? this.stopSession(key, session, `recycled: ${why}`) : undefined;
+      }),
+    );
     const idle = [...this.sessions.entries()].filter(
       ([, session]) => !session.busy && now - session.lastActivityAt >= this.config.idleTimeoutMs,
     );
@@ -132,7 +167,9 @@ export class SessionManager {
 
   private async sessionFor(key: string, userId: string): Promise<CodexSession> {
     const existing = this.sessions.get(key);
-    if (existing?.alive) return existing;
+    const recycle = existing?.alive ? existing.shouldRecycle() : undefined;
+    if (existing?.alive && !recycle) return existing;
+    if (existing && recycle) await this.stopSession(key, existing, `recycled: ${recycle}`);
     if (existing) this.sessions.delete(key);
     const pending = this.starting.get(key);
     if (pending) return pending;
@@ -169,16 +206,11 @@ export class SessionManager {
     }
     const codexHome = this.codexHomeFor(userId);
     try {
-      await fs.mkdir(codexHome, { recursive: true, mode: 0o700 });
-      await fs.chmod(codexHome, 0o700);
-      await fs.access(codexHome, fs.constants.W_OK);
+      await prepareDirectory(codexHome, 0o700, this.config.dataDirTimeoutMs);
+      this.storage.clear('data_dir');
     } catch (error) {
       this.logger.error({ err: (error as Error).message, codexHome }, 'cannot prepare CODEX_HOME');
-      throw new ServiceUnavailableError(
-        `the bridge cannot write its data directory (BASE_DATA_DIR): ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-        30,
-        'data-dir-unwritable',
-      );
+      throw this.dataDirectoryProblem(error instanceof DataDirectoryError ? error.code : 'EIO');
     }
     const logger = this.logger.child({ user: key });
     let server: AppServerProcess;
@@ -203,13 +235,23 @@ export class SessionManager {
       });
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'codex app-server did not start');
+      // Codex writes to CODEX_HOME as it starts (login, databases): on a full disk that is why it failed.
+      const space = await this.storage.freeBytes();
+      if (isOutOfSpace((error as Error).message) || (space !== undefined && space.free < OUT_OF_SPACE_BYTES))
+        throw this.dataDirectoryProblem('ENOSPC');
       throw new BadGatewayError(`codex app-server did not start: ${(error as Error).message}`, 'codex-start-failed');
     }
     const turns = this.turnStoreFor(key);
     const started = new CodexSession(
       userId,
       server,
-      { ...this.config, onTurnStarted: (run) => turns.add(run) },
+      {
+        ...this.config,
+        onTurnStarted: (run) => {
+          turns.add(run);
+          void run.done.then(() => this.noteTurnStorage(run));
+        },
+      },
       this.usageStoreFor(key, userId),
       logger,
     );
@@ -236,10 +278,39 @@ export class SessionManager {
   private turnStoreFor(key: string): TurnStore {
     let store = this.turnStores.get(key);
     if (!store) {
-      store = new TurnStore(this.config.turnRetentionMs, this.config.turnRetentionMax);
+      store = new TurnStore(
+        {
+          retentionMs: this.config.turnRetentionMs,
+          maxTurns: this.config.turnRetentionMax,
+          maxBytes: this.config.userEventsMaxBytes,
+        },
+        this.eventLedger,
+      );
       this.turnStores.set(key, store);
     }
     return store;
+  }
+
+  /** A turn codex could not save is storage trouble; a later turn that saved clears it. */
+  private noteTurnStorage(run: TurnRun): void {
+    if (run.failedToSave) this.storage.report('threads', run.error?.message ?? 'codex could not save a thread');
+    else if (run.status === 'completed') this.storage.clear('threads');
+  }
+
+  /** A full disk, a read-only or hung data directory: 503 naming the cause, so that clients retry later. */
+  private dataDirectoryProblem(code: string): ServiceUnavailableError {
+    const outOfSpace = isOutOfSpace(code);
+    const detail = outOfSpace
+      ? 'the bridge data directory (BASE_DATA_DIR) is out of space (ENOSPC); try again once space is freed'
+      : code === 'ETIMEDOUT'
+        ? `the bridge data directory (BASE_DATA_DIR) did not answer within ${this.config.dataDirTimeoutMs / 1000} s`
+        : `the bridge cannot write its data directory (BASE_DATA_DIR): ${code}`;
+    this.storage.report('data_dir', detail);
+    return new ServiceUnavailableError(
+      detail,
+      outOfSpace ? 60 : 30,
+      outOfSpace ? 'storage-full' : code === 'ETIMEDOUT' ? 'data-dir-timeout' : 'data-dir-unwritable',
+    );
   }
 
   private async stopSession(key: string, session: CodexSession, why: string): Promise<void> {

@@ -10,6 +10,8 @@ export class UsageStore {
   private readonly directory: string;
   /** Writes in order; reads wait for them, so a turn's usage is readable as soon as the turn has ended. */
   private writes: Promise<void> = Promise.resolve();
+  /** The latest failed save, until a later save succeeds: shown in /status, since usage is lost otherwise. */
+  saveError: { message: string; at: string } | undefined;
 
   constructor(codexHome: string) {
     this.directory = path.join(codexHome, 'bridge', 'usage');
@@ -22,7 +24,12 @@ export class UsageStore {
       await fs.writeFile(`${file}.tmp`, JSON.stringify(usage));
       await fs.rename(`${file}.tmp`, file);
     });
-    this.writes = write.catch(() => undefined);
+    this.writes = write.then(
+      () => void (this.saveError = undefined),
+      // The errno name only: /status is public, and the message names paths.
+      (error: NodeJS.ErrnoException) =>
+        void (this.saveError = { message: `saving token usage failed: ${error.code ?? 'error'}`, at: new Date().toISOString() }),
+    );
     return write;
   }
 

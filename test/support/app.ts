@@ -22,6 +22,11 @@ export function appWithDoubles(env: Record<string, string> = {}, codexAvailable 
         ? { command: { file: '/bin/codex', prefixArgs: [], source: 'PATH' }, version: 'codex-cli 0.0.0-test' }
         : { command: undefined, version: undefined },
       sessions,
+      load: {
+        memory: () => ({ rss_bytes: 1, heap_used_bytes: 1, heap_limit_bytes: 2, shedding: false }),
+        assertCanTakeWork: () => undefined,
+        connections: () => ({ open: 1, max: config.maxConnections, max_per_client: config.maxConnectionsPerClient }),
+      },
       spec: loadSpec(),
       version: '0.0.0-test',
     },

@@ -4,6 +4,7 @@ import type { StartTurnRequest } from '../../src/codex/session';
 import type { ChatSession, SessionProvider } from '../../src/http/handlers/services';
 import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../../src/errors';
 import type { Usage } from '../../src/codex/bridgeEvents';
+import type { StorageReport } from '../../src/codex/storageHealth';
 
 type ThreadSummary = components['schemas']['ThreadSummary'];
 
@@ -74,6 +75,12 @@ export class SessionDouble implements ChatSession {
     return { thread, messages: [], usage: null, next_cursor: null };
   }
 
+  async readThread(threadId: string): Promise<ThreadSummary> {
+    const thread = this.threads.get(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
+    return thread;
+  }
+
   async rename(threadId: string, name: string): Promise<ThreadSummary> {
     const thread = this.threads.get(threadId);
     if (!thread) throw new ThreadNotFoundError(threadId);
@@ -113,6 +120,12 @@ export class SessionProviderDouble implements SessionProvider {
 
   async usageOf(): Promise<{ usage: Usage; threads: number }> {
     return { usage: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 }, threads: 0 };
+  }
+
+  readonly eventLedger = { retainedBytes: 0 };
+
+  async storageReport(): Promise<StorageReport> {
+    return { free_bytes: 1 << 30, total_bytes: 1 << 31, low_space: false, problems: [] };
   }
 
   async acquire(userId: string): Promise<{ session: ChatSession; release: () => void }> {

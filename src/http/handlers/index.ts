@@ -1,6 +1,6 @@
 import { DEFAULT_USER } from '../../codex/sessionManager';
 import type { TurnRun } from '../../codex/turnRun';
-import { NotFoundError, ValidationError } from '../../errors';
+import { GoneError, NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Handlers } from '../operations';
 import { streamTurn, type StreamOptions } from '../sse';
@@ -50,8 +50,12 @@ function findTurnOrThrow(
 export function createHandlers(services: Services): Handlers {
   /** Every SSE answer holds one of the user's stream slots, taken before any work starts. */
   const streams = new StreamLimiter(services.config.maxStreamsPerUser);
-  const streamOptions = (options: Omit<StreamOptions, 'keepaliveMs'>): StreamOptions => ({
+  const streamOptions = (
+    options: Omit<StreamOptions, 'keepaliveMs' | 'maxBacklogBytes' | 'stallTimeoutMs'>,
+  ): StreamOptions => ({
     keepaliveMs: services.config.sseKeepaliveMs,
+    maxBacklogBytes: services.config.sseMaxBacklogBytes,
+    stallTimeoutMs: services.config.sseStallTimeoutMs,
     ...options,
   });
 
@@ -69,10 +73,13 @@ export function createHandlers(services: Services): Handlers {
       const codexAvailable = services.codex.command !== undefined;
       const apiKeyConfigured = Boolean(services.config.openaiApiKey);
       const saturated = services.sessions.activeSessions >= services.sessions.maxSessions;
+      const storage = await services.sessions.storageReport();
+      const memory = services.load.memory();
+      const troubled = storage.low_space || storage.problems.length > 0 || memory.shedding;
       return {
         status: 200,
         body: {
-          status: !codexAvailable ? 'unavailable' : !apiKeyConfigured || saturated ? 'degraded' : 'ok',
+          status: !codexAvailable ? 'unavailable' : !apiKeyConfigured || saturated || troubled ? 'degraded' : 'ok',
           codex_available: codexAvailable,
           codex_version: services.codex.version ?? null,
           api_key_configured: apiKeyConfigured,
@@ -80,6 +87,10 @@ export function createHandlers(services: Services): Handlers {
           active_sessions: services.sessions.activeSessions,
           max_sessions: services.sessions.maxSessions,
           version: services.version,
+          storage,
+          memory,
+          events: { retained_bytes: services.sessions.eventLedger.retainedBytes, max_bytes: services.config.eventsMaxBytes },
+          connections: services.load.connections(),
         },
       };
     },
@@ -94,6 +105,7 @@ export function createHandlers(services: Services): Handlers {
     chat: async ({ body, user, res }) => {
       const prompt = body.messages.map((message) => message.content.trim()).join('\n\n');
       const streaming = (body.stream ?? true) && !body.background;
+      services.load.assertCanTakeWork();
       const releaseStream = streaming ? streams.acquire(userOf(user)) : () => undefined;
       try {
         return await withSession(services, user, async (session) => {
@@ -160,6 +172,12 @@ export function createHandlers(services: Services): Handlers {
 
     streamTurnEvents: async ({ params, query, req, res, user }) => {
       const run = findTurnOrThrow(services, user, params.thread_id, params.turn_id);
+      // A partial replay must never pass for the whole: the turn's state stays, its events are gone.
+      if (run.eventsEvicted)
+        throw new GoneError(
+          `the events of turn '${run.turnId}' were dropped to make room for newer turns (USER_EVENTS_MAX_BYTES / EVENTS_MAX_BYTES); its state is at /threads/${encodeURIComponent(run.threadId)}/turns/${run.turnId}, its messages in /history`,
+          'events-evicted',
+        );
       const lastEventId = req.get('last-event-id');
       const afterSeq = lastEventId !== undefined ? Number(lastEventId) : (query.after ?? 0);
       const release = streams.acquire(userOf(user));
@@ -179,7 +197,10 @@ export function createHandlers(services: Services): Handlers {
 
     listApprovals: async ({ params, user }) => {
       const run = services.sessions.findTurn(userOf(user), params.thread_id);
-      return { status: 200, body: { approvals: run?.toState().pending_approvals ?? [] } };
+      if (run) return { status: 200, body: { approvals: run.toState().pending_approvals } };
+      // No running turn: answer [] only for a thread the caller has (unknown and foreign threads are 404).
+      await withSession(services, user, (session) => session.readThread(params.thread_id));
+      return { status: 200, body: { approvals: [] } };
     },
 
     resolveApproval: async ({ params, body, user }) => {

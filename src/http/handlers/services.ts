@@ -3,12 +3,15 @@ import type { Usage } from '../../codex/bridgeEvents';
 import type { CodexSession } from '../../codex/session';
 import type { TurnRun } from '../../codex/turnRun';
 import type { Config } from '../../config/env';
+import type { StorageReport } from '../../codex/storageHealth';
+import type { ConnectionReport } from '../connectionLimiter';
+import type { MemoryReport } from '../loadGuard';
 import type { LoadedSpec } from '../spec';
 
 /** What the handlers use of a session: CodexSession, or a test double of it. */
 export type ChatSession = Pick<
   CodexSession,
-  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt'
+  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt' | 'readThread'
 >;
 
 export interface SessionProvider {
@@ -18,12 +21,34 @@ export interface SessionProvider {
   usageOf(userId: string): Promise<{ usage: Usage; threads: number }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
+  /** Free space and storage failures seen; never starts a process. */
+  storageReport(): Promise<StorageReport>;
+  readonly eventLedger: { readonly retainedBytes: number };
+}
+
+/** The bridge's own load: memory (with shedding) and open connections. */
+export interface LoadInfo {
+  memory(): MemoryReport;
+  /** Throws 503 `memory-pressure` when no new turn should start. */
+  assertCanTakeWork(): void;
+  connections(): ConnectionReport;
 }
 
 export interface Services {
-  config: Pick<Config, 'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser'>;
+  config: Pick<
+    Config,
+    | 'openaiApiKey'
+    | 'securityMethod'
+    | 'sseKeepaliveMs'
+    | 'model'
+    | 'maxStreamsPerUser'
+    | 'eventsMaxBytes'
+    | 'sseMaxBacklogBytes'
+    | 'sseStallTimeoutMs'
+  >;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
   sessions: SessionProvider;
+  load: LoadInfo;
   spec: LoadedSpec;
   version: string;
 }
