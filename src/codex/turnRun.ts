@@ -132,13 +132,15 @@ export class TurnRun {
       return body;
     }
     if (this.eventsTruncated) return undefined;
-    if (this.retainedBytes + size <= this.maxBytes && this.book(size, false)) return body;
+    const fitsTurn = this.retainedBytes + size <= this.maxBytes;
+    if (fitsTurn && this.book(size, false)) return body;
     if (body.type === 'codex') return undefined;
     if (body.type !== 'message.delta' && body.type !== 'reasoning.delta' && body.type !== 'tool.output.delta')
       return undefined;
     this.eventsTruncated = true;
-    const room = Math.max(0, Math.min(this.maxBytes - this.retainedBytes, body.delta.length) - EVENT_OVERHEAD_BYTES);
-    const delta = copyOf(body.delta.slice(0, room));
+    // Cut at the turn's own cap; when the user's or the bridge's cap refused, nothing of it fits.
+    const room = fitsTurn ? 0 : Math.max(0, this.maxBytes - this.retainedBytes - EVENT_OVERHEAD_BYTES);
+    const delta = copyOf(body.delta.slice(0, Math.min(room, body.delta.length)));
     this.book(delta.length + EVENT_OVERHEAD_BYTES, true);
     return { ...body, delta, truncated: true };
   }

@@ -65,7 +65,7 @@ export const envSchema = z
     MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().nonnegative().default(200),
     HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
     REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
-    SSE_MAX_BACKLOG_BYTES: positiveInt.default(4 * MIB),
+    SSE_MAX_BACKLOG_BYTES: positiveInt.default(MIB),
     SSE_STALL_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
     STORAGE_MIN_FREE_BYTES: z.coerce.number().int().nonnegative().default(256 * MIB),
     DATA_DIR_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
