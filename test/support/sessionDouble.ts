@@ -125,7 +125,7 @@ export class SessionProviderDouble implements SessionProvider {
   readonly eventLedger = { retainedBytes: 0 };
 
   async storageReport(): Promise<StorageReport> {
-    return { free_bytes: 1 << 30, total_bytes: 1 << 31, low_space: false, problems: [] };
+    return { free_bytes: 1 << 30, total_bytes: 2 ** 31, low_space: false, problems: [] };
   }
 
   async acquire(userId: string): Promise<{ session: ChatSession; release: () => void }> {
