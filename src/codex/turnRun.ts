@@ -94,10 +94,16 @@ export class TurnRun {
     this.wake();
   }
 
-  /** Items are kept whole until the turn is past its cap; then a command's output is cut to a short head. */
+  /**
+   * Items are kept whole while they fit in the turn's cap; past it a command's output is cut to a short head
+   * (codex itself caps it at about 1 MiB, but a turn may run many commands).
+   */
   recordItem(item: Item): Item {
+    const output = item.type === 'command_execution' ? (item.output?.length ?? 0) : 0;
+    const overCap = this.eventsTruncated || this.retainedBytes + output > this.maxBytes;
+    if (output > TRUNCATED_OUTPUT_CHARS && overCap) this.eventsTruncated = true;
     const kept =
-      this.eventsTruncated && item.type === 'command_execution' && (item.output?.length ?? 0) > TRUNCATED_OUTPUT_CHARS
+      item.type === 'command_execution' && output > TRUNCATED_OUTPUT_CHARS && overCap
         ? { ...item, output: copyOf(item.output?.slice(0, TRUNCATED_OUTPUT_CHARS) ?? ''), truncated: true }
         : item;
     this.items.push(kept);

@@ -52,6 +52,20 @@ describe('bytes kept per turn', () => {
     expect(run.retainedBytes).toBeLessThan(250 * KIB);
   });
 
+  it('cuts command output that does not fit, also without any delta before it', () => {
+    const run = new TurnRun('t', 'u', false, false, 2500 * KIB);
+    const command = (id: string) =>
+      run.recordItem({ type: 'command_execution', id, command: 'x', cwd: '/', status: 'completed', output: 'y'.repeat(1024 * KIB), exit_code: 0, duration_ms: 1 });
+    for (const id of ['a', 'b']) {
+      const item = command(id);
+      run.emit({ type: 'tool.completed', item: item as Extract<typeof item, { type: 'command_execution' }> });
+    }
+    const third = command('c');
+    expect(run.items.slice(0, 2).every((item) => !('truncated' in item))).toBe(true);
+    expect(third).toMatchObject({ truncated: true });
+    expect(run.eventsTruncated).toBe(true);
+  });
+
   it('keeps everything of a turn under its cap', () => {
     const run = new TurnRun('t', 'u', false, false, 100 * KIB);
     for (let i = 0; i < 5; i++) run.emit({ type: 'message.delta', item_id: 'm', delta: 'x'.repeat(KIB) });
