@@ -169,10 +169,17 @@ export class SessionManager {
     const existing = this.sessions.get(key);
     const recycle = existing?.alive ? existing.shouldRecycle() : undefined;
     if (existing?.alive && !recycle) return existing;
-    if (existing && recycle) await this.stopSession(key, existing, `recycled: ${recycle}`);
     if (existing) this.sessions.delete(key);
     const pending = this.starting.get(key);
     if (pending) return pending;
+    if (existing && recycle) {
+      // Registered as starting at once, so that a concurrent request waits for the new process, not a second one.
+      const restart = this.stopSession(key, existing, `recycled: ${recycle}`)
+        .then(() => this.startSession(key, userId))
+        .finally(() => this.starting.delete(key));
+      this.starting.set(key, restart);
+      return restart;
+    }
 
     await this.makeRoom();
     const start = this.startSession(key, userId).finally(() => this.starting.delete(key));

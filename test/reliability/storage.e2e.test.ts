@@ -78,6 +78,7 @@ async function streamChat(bridge: TestBridge, body: Record<string, unknown>, use
     const listed = (threads.body.threads as Array<{ thread_id: string }>).map((thread) => thread.thread_id);
     expect(listed).toContain(saved.thread);
     expect(listed).not.toContain(unsaved.thread);
+    await request(bridge.url).get('/history').query({ thread_id: unsaved.thread }).expect(404);
 
     const status = await request(bridge.url).get('/status').expect(200);
     expect(status.body.status).toBe('degraded');

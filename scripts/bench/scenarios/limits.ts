@@ -43,10 +43,17 @@ export interface ThreadScaleLevel {
   codexProcesses: number;
 }
 
+export interface ThreadScaleResult {
+  /** CODEX_RECYCLE_AFTER_THREADS; 0: never recycled (the baseline). */
+  recycleAfter: number;
+  levels: ThreadScaleLevel[];
+  failed: number;
+}
+
 export interface LimitsResult {
   bigOutput?: BigOutputResult;
   connections?: ConnectionCapResult;
-  threads?: { recycleAfter: number; levels: ThreadScaleLevel[]; failed: number };
+  threads: ThreadScaleResult[];
 }
 
 const BIG_COMMAND = 'yes | head -c 20000000';
@@ -145,10 +152,9 @@ async function connectionCap(ctx: BenchContext): Promise<ConnectionCapResult> {
   }
 }
 
-async function threadScale(ctx: BenchContext): Promise<NonNullable<LimitsResult['threads']>> {
+async function threadScale(ctx: BenchContext, recycleAfter: number): Promise<ThreadScaleResult> {
   const { resources, log, options } = ctx;
   const levels = options.quick ? [10, 100] : [10, 100, 1000];
-  const recycleAfter = 200;
   const host = await resources.startBridge({
     name: 'threads bridge',
     env: { CODEX_RECYCLE_AFTER_THREADS: String(recycleAfter), CODEX_RECYCLE_RSS_BYTES: '0' },
@@ -190,7 +196,7 @@ async function threadScale(ctx: BenchContext): Promise<NonNullable<LimitsResult[
       };
       result.push(level_);
       log(
-        `limits: ${level} threads: new-thread turn p50 ${fmt(level_.newThreadTurnMs.p50)} ms, ` +
+        `limits: recycle after ${recycleAfter || 'never'}: ${level} threads: new-thread turn p50 ${fmt(level_.newThreadTurnMs.p50)} ms, ` +
           `GET /threads?limit=100 p50 ${fmt(level_.listMs.p50)} ms, codex RSS ${fmt(level_.codexRssMiB)} MiB`,
       );
     }
@@ -202,10 +208,12 @@ async function threadScale(ctx: BenchContext): Promise<NonNullable<LimitsResult[
 }
 
 export async function runLimits(ctx: BenchContext, section: (name: string, work: () => Promise<void>) => Promise<void>): Promise<LimitsResult> {
-  const result: LimitsResult = {};
+  const result: LimitsResult = { threads: [] };
   await section('limits: big output', async () => void (result.bigOutput = await bigOutput(ctx)));
   await section('limits: connections', async () => void (result.connections = await connectionCap(ctx)));
-  await section('limits: threads', async () => void (result.threads = await threadScale(ctx)));
+  // Recycled (the default) against never recycled, one after the other in the same run.
+  for (const recycleAfter of [200, 0])
+    await section(`limits: threads (recycle after ${recycleAfter})`, async () => void result.threads.push(await threadScale(ctx, recycleAfter)));
   return result;
 }
 
@@ -232,9 +240,10 @@ export function printLimits(limits: LimitsResult): void {
         `${fmt(connections.statusAfterMs)} ms after they closed`,
     );
   }
-  const threads = limits.threads;
-  if (threads) {
-    console.log(`  one user's threads (CODEX_RECYCLE_AFTER_THREADS=${threads.recycleAfter}; failed requests ${threads.failed}):`);
+  for (const threads of limits.threads) {
+    console.log(
+      `  one user's threads, CODEX_RECYCLE_AFTER_THREADS=${threads.recycleAfter}${threads.recycleAfter === 0 ? ' (never recycled)' : ''}; failed requests ${threads.failed}:`,
+    );
     console.log('    threads | new-thread turn p50 / p95 (ms) | GET /threads?limit=100 p50 / p95 (ms) | codex RSS (MiB)');
     for (const level of threads.levels) {
       console.log(
