@@ -1,5 +1,6 @@
 import net from 'node:net';
 import request from 'supertest';
+import { commandLineOf, descendantsOf } from '../../src/codex/processTree';
 import { jsonEvents, startTestBridge, type TestBridge } from '../support/bridge';
 import { waitUntil } from '../support/wait';
 
@@ -276,3 +277,36 @@ describe('deadline, approvals, docs, recycling', () => {
     expect(texts).toEqual(['one', 'three']);
   });
 });
+
+describe('recycling by RSS', () => {
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    // Any app-server is "too big": each idle one is restarted on the next request.
+    bridge = await startTestBridge({ CODEX_RECYCLE_RSS_BYTES: '1', CODEX_RECYCLE_AFTER_THREADS: '0' });
+  });
+  afterAll(async () => {
+    await bridge?.stop();
+  });
+
+  it('restarts an idle app-server past CODEX_RECYCLE_RSS_BYTES, once, even for concurrent requests; the thread goes on', async () => {
+    const first = await chat(bridge, { messages: [{ content: 'before' }] });
+    const pidBefore = bridge.sessions.peek('default')?.pid;
+    const [listed, listedToo] = await Promise.all([
+      request(bridge.url).get('/threads').expect(200),
+      request(bridge.url).get('/threads').expect(200),
+    ]);
+    expect(listed.body.threads.map((thread: { thread_id: string }) => thread.thread_id)).toContain(ids(first.events).thread);
+    expect(listedToo.body).toEqual(listed.body);
+    const pidAfter = bridge.sessions.peek('default')?.pid;
+    expect(pidAfter).toBeDefined();
+    expect(pidAfter).not.toBe(pidBefore);
+    expect(bridge.sessions.activeSessions).toBe(1);
+    // One app-server left, not one per concurrent request (the old one may take a moment to go).
+    const appServers = (): number =>
+      descendantsOf(process.pid).filter((pid) => / app-server/.test(commandLineOf(pid))).length;
+    await waitUntil(() => appServers() === 1, 'exactly one app-server');
+    const again = await chat(bridge, { thread_id: ids(first.events).thread, messages: [{ content: 'after' }] });
+    expect(again.events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'completed' });
+  });
+});
+
