@@ -29,7 +29,6 @@ const TRUNCATED_OUTPUT_CHARS = 16 * 1024;
 const EVENT_OVERHEAD_BYTES = 160;
 
 const DELTA_TYPES = new Set(['message.delta', 'reasoning.delta', 'tool.output.delta']);
-const DELTA_METHODS = /Delta$/;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type TurnEventBody = DistributiveOmit<BridgeEvent, 'thread_id' | 'turn_id'>;
@@ -126,12 +125,13 @@ export class TurnRun {
   }
 
   /**
-   * Deltas are what a turn can produce without end (a command printing gigabytes): they are kept only while
-   * the turn, its user and the bridge are under their caps. The first delta past the cap is kept cut, marked
+   * Deltas are what a turn can produce without end (a command printing gigabytes): they (and raw codex
+   * notifications) are kept only while the turn, its user and the bridge are under their caps. The first delta past the cap is kept cut, marked
    * `truncated`, so no client mistakes what it got for the whole. Other events are always kept.
    */
   private withinBudget(body: TurnEventBody): TurnEventBody | undefined {
-    const droppable = DELTA_TYPES.has(body.type) || (body.type === 'codex' && DELTA_METHODS.test(body.method));
+    // Raw codex notifications (raw_events) are a debugging aid that repeats everything: all of them may go.
+    const droppable = DELTA_TYPES.has(body.type) || body.type === 'codex';
     const size = eventSize(body);
     if (!droppable) {
       this.book(size, true);
