@@ -33,7 +33,9 @@ export interface paths {
          * @description Public. Reports whether the codex binary was found (its version is read once at start-up), whether an
          *     OpenAI API key is configured, and how many per-user sessions are in use. It never starts a process.
          *     `status` is `ok` when codex is available and a key is configured, `degraded` when codex is available
-         *     but no key is configured or every session slot is busy, `unavailable` when no codex binary was found.
+         *     but no key is configured, every session slot is busy, storage is in trouble (less than
+         *     `STORAGE_MIN_FREE_BYTES` free in `BASE_DATA_DIR`, or a recent failure to save a thread, usage or data
+         *     directory) or the bridge sheds new work for memory, `unavailable` when no codex binary was found.
          */
         get: operations["getStatus"];
         put?: never;
@@ -222,7 +224,10 @@ export interface paths {
          * Resume a turn's event stream
          * @description The turn's SSE events after `Last-Event-ID` (or `after`), then live ones until the turn ends, then
          *     `data: [DONE]`. A client that lost its connection reconnects here and gets every event exactly once,
-         *     in order. Without either, the stream starts at the first event.
+         *     in order. Without either, the stream starts at the first event. The replay is exactly what a live
+         *     stream got: past `TURN_EVENTS_MAX_BYTES` both lack the later deltas and the delta at the cut says
+         *     `truncated: true`. When the finished turn's events were evicted to bound memory, the answer is 410
+         *     `events-evicted` (the turn stays readable at `GET /threads/{thread_id}/turns/{turn_id}`).
          */
         get: operations["streamTurnEvents"];
         put?: never;
@@ -546,6 +551,41 @@ export interface components {
             version: string;
             isolation?: components["schemas"]["Isolation"];
             identity_provider?: components["schemas"]["IdentityProviderStatus"];
+            storage: {
+                /** @description Free space in `BASE_DATA_DIR` (null when the filesystem does not answer within 2 s). */
+                free_bytes: number | null;
+                total_bytes: number | null;
+                /** @description Less than `STORAGE_MIN_FREE_BYTES` free. */
+                low_space: boolean;
+                /** @description The latest storage failure of each kind, until a later success of the same kind. */
+                problems: {
+                    /** @enum {string} */
+                    source: "data_dir" | "threads" | "usage";
+                    message: string;
+                    /** @description ISO 8601 time it was seen. */
+                    at: string;
+                }[];
+            };
+            memory: {
+                rss_bytes: number;
+                heap_used_bytes: number;
+                heap_limit_bytes: number;
+                /** @description New turns get 503 `memory-pressure` (above `MEMORY_SHED_HEAP_RATIO` or `MEMORY_SHED_RSS_BYTES`). */
+                shedding: boolean;
+            };
+            events: {
+                /** @description Bytes of turn events kept for replay, all users together. */
+                retained_bytes: number;
+                /** @description `EVENTS_MAX_BYTES`. */
+                max_bytes: number;
+            };
+            connections: {
+                open: number;
+                /** @description `MAX_CONNECTIONS`. */
+                max: number;
+                /** @description `MAX_CONNECTIONS_PER_CLIENT` (0: no per-address cap). */
+                max_per_client: number;
+            };
         };
         /** @description How each user's codex is kept from the others, the operator's secrets and the bridge (see SECURITY.md). */
         Isolation: {
@@ -707,6 +747,17 @@ export interface components {
             pending_approvals: components["schemas"]["Approval"][];
             /** @description The sequence number of the turn's latest event. */
             last_event_id: number;
+            /**
+             * @description The turn reached `TURN_EVENTS_MAX_BYTES` (or its user's or the bridge's cap): later deltas were neither
+             *     kept nor streamed; the delta where it happened carries `truncated: true`.
+             */
+            events_truncated: boolean;
+            /**
+             * @description The finished turn's events and items were dropped to make room for newer turns (`USER_EVENTS_MAX_BYTES`,
+             *     `EVENTS_MAX_BYTES`); `items` is then empty, status, message, usage and error stay, and the turn's
+             *     messages are in `/history`. Its event stream answers 410 `events-evicted`.
+             */
+            events_evicted: boolean;
         };
         ApprovalList: {
             approvals: components["schemas"]["Approval"][];
@@ -797,6 +848,8 @@ export interface components {
             output: string | null;
             exit_code: number | null;
             duration_ms: number | null;
+            /** @description Present and true when `output` was cut to bound the memory the bridge keeps for the turn (`TURN_EVENTS_MAX_BYTES`); the full output is in `/history`. */
+            truncated?: boolean;
         };
         /** @description Files the agent created, edited or deleted. */
         FileChangeItem: {
@@ -904,6 +957,8 @@ export interface components {
             turn_id: string;
             item_id: string;
             delta: string;
+            /** @description Present and true on the delta where the turn reached `TURN_EVENTS_MAX_BYTES`: `delta` is cut there and no further delta event of the turn follows (completed items and `turn.completed` still do). */
+            truncated?: boolean;
         };
         /** @description An assistant message is complete; `item.text` is its final text. */
         MessageCompletedEvent: {
@@ -927,6 +982,8 @@ export interface components {
             turn_id: string;
             item_id: string;
             delta: string;
+            /** @description Present and true on the delta where the turn reached `TURN_EVENTS_MAX_BYTES`: `delta` is cut there and no further delta event of the turn follows (completed items and `turn.completed` still do). */
+            truncated?: boolean;
         };
         /** @description A reasoning item is complete. */
         ReasoningCompletedEvent: {
@@ -961,6 +1018,8 @@ export interface components {
             turn_id: string;
             item_id: string;
             delta: string;
+            /** @description Present and true on the delta where the turn reached `TURN_EVENTS_MAX_BYTES`: `delta` is cut there and no further delta event of the turn follows (completed items and `turn.completed` still do). */
+            truncated?: boolean;
         };
         /** @description A tool item finished; the item carries its status and output. */
         ToolCompletedEvent: {
@@ -1033,7 +1092,7 @@ export interface components {
             type: "error";
             thread_id: string;
             turn_id: string;
-            /** @description `model_error`, `turn_timeout`, `codex_exited` or `internal_error`. */
+            /** @description `model_error`, `turn_timeout`, `storage_error` (codex could not save the thread), `codex_exited` or `internal_error`. */
             code: string;
             message: string;
             will_retry: boolean;
@@ -1433,7 +1492,29 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No session could be had (every slot busy, codex missing) or the identity provider is unreachable. */
+        /** @description What was asked for existed but was dropped to bound memory. */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:codex-api-bridge:problem:events-evicted",
+                 *       "title": "Gone",
+                 *       "status": 410,
+                 *       "detail": "the events of turn '019a2f5e-9d2e-7a01-8c3b-5e6f7a8b9c0d' were dropped to make room for newer turns; its state is at /threads/.../turns/..., its messages in /history",
+                 *       "instance": "/threads/019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a/turns/019a2f5e-9d2e-7a01-8c3b-5e6f7a8b9c0d/events"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description No session could be had (every slot busy, codex missing), the identity provider is unreachable, the
+         *     bridge sheds new work for memory (`memory-pressure`), or its storage fails (`storage-full`,
+         *     `data-dir-unwritable`, `data-dir-timeout`); `detail` names the cause.
+         */
         ServiceUnavailable: {
             headers: {
                 /** @description Seconds to wait before trying again. */
@@ -1556,7 +1637,28 @@ export interface operations {
                      *       "security_method": "none",
                      *       "active_sessions": 1,
                      *       "max_sessions": 50,
-                     *       "version": "0.1.0"
+                     *       "version": "0.1.0",
+                     *       "storage": {
+                     *         "free_bytes": 52613349376,
+                     *         "total_bytes": 105226698752,
+                     *         "low_space": false,
+                     *         "problems": []
+                     *       },
+                     *       "memory": {
+                     *         "rss_bytes": 125829120,
+                     *         "heap_used_bytes": 41943040,
+                     *         "heap_limit_bytes": 4345298944,
+                     *         "shedding": false
+                     *       },
+                     *       "events": {
+                     *         "retained_bytes": 18231,
+                     *         "max_bytes": 268435456
+                     *       },
+                     *       "connections": {
+                     *         "open": 3,
+                     *         "max": 1000,
+                     *         "max_per_client": 200
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Status"];
@@ -1984,6 +2086,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2052,6 +2155,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     resolveApproval: {

@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'unauthenticated'
   | 'forbidden'
   | 'not-found'
+  | 'gone'
   | 'conflict'
   | 'rate-limited'
   | 'internal'
@@ -71,6 +72,14 @@ export class NotFoundError extends DomainError {
 export class ThreadNotFoundError extends NotFoundError {
   constructor(readonly threadId: string) {
     super(`No thread '${threadId}' for this user`, 'thread-not-found');
+  }
+}
+
+/** It existed, but the bridge dropped it (to bound memory); asking again will not bring it back. */
+export class GoneError extends DomainError {
+  readonly kind = 'gone';
+  constructor(detail: string, slug = 'gone') {
+    super(slug, detail);
   }
 }
 

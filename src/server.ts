@@ -5,7 +5,9 @@ import { probeCodex, type CodexBinaryInfo } from './codex/binary';
 import { SessionManager } from './codex/sessionManager';
 import type { Config } from './config/env';
 import { createApp } from './http/app';
+import { ConnectionLimiter } from './http/connectionLimiter';
 import { problemType } from './http/errors';
+import { LoadGuard } from './http/loadGuard';
 import { loadSpec } from './http/spec';
 import { Isolation } from './isolation';
 import type { Logger } from './logger';
@@ -27,9 +29,13 @@ export interface StartOptions {
   validateResponses?: boolean;
 }
 
+/** A client that never reads its answer must not keep the socket half-open: it is destroyed after this. */
+const CLIENT_ERROR_LINGER_MS = 1000;
+
 /**
  * Requests Node's HTTP parser refuses before Express sees them (headers too large, malformed, too
- * slow) still get a problem+json answer instead of a bare status line.
+ * slow) still get a problem+json answer instead of a bare status line; then the socket is destroyed,
+ * not only half-closed (`end()` alone leaves it open for as long as the client likes).
  */
 function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || (error.code === 'ECONNRESET' && socket.destroyed)) {
@@ -48,8 +54,14 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
     status,
     detail: status === 400 ? 'the request is not valid HTTP' : title.toLowerCase(),
   });
+  const linger = setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS);
+  linger.unref();
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => {
+      clearTimeout(linger);
+      socket.destroy();
+    },
   );
 }
 
@@ -59,7 +71,10 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   if (codex.command) {
     logger.info({ binary: codex.command.file, source: codex.command.source, version: codex.version }, 'codex found');
   } else {
-    logger.error({ problem: codex.problem }, 'CODEX NOT AVAILABLE: chat and thread routes will answer 503 until it is installed');
+    logger.error(
+      { problem: codex.problem },
+      'CODEX NOT AVAILABLE: chat and thread routes will answer 503 until it is installed',
+    );
   }
   if (!config.openaiApiKey) logger.warn('OPENAI_API_KEY is not set: codex cannot reach the model until it is');
   const authenticator = createAuthenticator(config, logger);
@@ -80,6 +95,8 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   const sessions = new SessionManager(config, codex, isolation, relay, logger);
   usageSink.sessions = sessions;
   sessions.startCleanup();
+  const connections = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerClient);
+  const guard = new LoadGuard(config, () => sessions.eventLedger.shrinkTo(0));
   const app = createApp({
     services: {
       config,
@@ -89,6 +106,11 @@ export async function startBridge(config: Config, logger: Logger, options: Start
       spec: loadSpec(),
       version: packageJson.version,
       identityProvider: authenticator.identityProvider,
+      load: {
+        memory: () => guard.memory(),
+        assertCanTakeWork: () => guard.assertCanTakeWork(),
+        connections: () => connections.report(),
+      },
     },
     authenticator,
     logger,
@@ -97,11 +119,14 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     validateResponses: options.validateResponses ?? false,
   });
 
-  const server = http.createServer(app);
+  // Node checks the timeouts below only this often (30 s by default), which would let a slow client stay twice as long.
+  const checkEveryMs = Math.max(250, Math.min(5000, Math.floor(config.headersTimeoutMs / 4)));
+  const server = http.createServer({ connectionsCheckingInterval: checkEveryMs }, connections.handler(app));
+  connections.attach(server);
   server.on('clientError', answerClientError);
-  // Slow or stalled clients must not hold sockets forever; SSE streams are exempt from the request timeout.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
+  // Slow or stalled clients must not hold sockets forever; SSE streams are exempt (it bounds receiving the request).
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
   // Longer than the usual client and proxy idle timeouts (60 s), so a client never reuses a socket the
   // server is closing at that moment (ECONNRESET under load, seen in the benchmark).
   server.keepAliveTimeout = 65_000;
@@ -117,7 +142,10 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ url, securityMethod: config.securityMethod, maxSessions: config.maxSessions }, 'Codex API Bridge listening');
+  logger.info(
+    { url, securityMethod: config.securityMethod, maxSessions: config.maxSessions },
+    'Codex API Bridge listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

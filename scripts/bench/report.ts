@@ -1,3 +1,4 @@
+import type { LimitsResult } from './scenarios/limits';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +43,7 @@ export interface BenchResults {
   stalls?: StallResult;
   memory?: MemoryResult;
   auth?: AuthResult;
+  limits?: LimitsResult;
   targets: TargetCheck[];
   profile?: ProfileSummary;
   errors: string[];

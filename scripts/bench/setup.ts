@@ -24,6 +24,8 @@ export type CanaryHost = Host<CanaryHostCommands, null>;
 export interface BridgeStartOptions {
   name: string;
   env?: Record<string, string>;
+  /** Keep the real HOME for this bridge's codex (with an empty one codex 0.169 streams no command output deltas). */
+  realHome?: boolean;
   /** Writes a V8 CPU profile of the bridge process into this folder when it stops. */
   cpuProfileDir?: string;
 }
@@ -123,7 +125,7 @@ export class BenchResources {
       args: [JSON.stringify(this.bridgeEnv(options.env))],
       nodeFlags,
       stdout: 'ignore',
-      env: this.codexUserHome ? { ...process.env, HOME: this.codexUserHome } : process.env,
+      env: this.codexUserHome && !options.realHome ? { ...process.env, HOME: this.codexUserHome } : process.env,
     });
     this.hosts.push(host);
     return host;

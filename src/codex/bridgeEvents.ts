@@ -56,6 +56,10 @@ export const commandExecutionItemSchema = z
     output: z.string().nullable(),
     exit_code: z.number().int().nullable(),
     duration_ms: z.number().int().nullable(),
+    truncated: z.boolean().optional().meta({
+      description:
+        'Present and true when `output` was cut to bound the memory the bridge keeps for the turn (`TURN_EVENTS_MAX_BYTES`); the full output is in `/history`.',
+    }),
   })
   .meta({ id: 'CommandExecutionItem', description: 'A shell command the agent ran, with its output.' });
 
@@ -85,12 +89,10 @@ export const webSearchItemSchema = z
   .object({ type: z.literal('web_search'), id, query: z.string() })
   .meta({ id: 'WebSearchItem', description: 'A web search the agent made.' });
 
-export const otherItemSchema = z
-  .object({ type: z.literal('other'), id, codex_type: z.string() })
-  .meta({
-    id: 'OtherItem',
-    description: "An item kind the bridge does not normalize; `codex_type` names codex's kind.",
-  });
+export const otherItemSchema = z.object({ type: z.literal('other'), id, codex_type: z.string() }).meta({
+  id: 'OtherItem',
+  description: "An item kind the bridge does not normalize; `codex_type` names codex's kind.",
+});
 
 export const toolItemSchema = z
   .discriminatedUnion('type', [
@@ -148,7 +150,16 @@ export const turnStartedEventSchema = z
   .meta({ id: 'TurnStartedEvent', description: 'Always the first event: the thread (new or continued) and the turn.' });
 
 export const messageDeltaEventSchema = z
-  .object({ type: z.literal('message.delta'), ...turnRef, item_id: id, delta: z.string() })
+  .object({
+    type: z.literal('message.delta'),
+    ...turnRef,
+    item_id: id,
+    delta: z.string(),
+    truncated: z.boolean().optional().meta({
+      description:
+        'Present and true on the delta where the turn reached `TURN_EVENTS_MAX_BYTES`: `delta` is cut there and no further delta event of the turn follows (completed items and `turn.completed` still do).',
+    }),
+  })
   .meta({ id: 'MessageDeltaEvent', description: 'A piece of assistant text as it streams.' });
 
 export const messageCompletedEventSchema = z
@@ -159,7 +170,16 @@ export const messageCompletedEventSchema = z
   });
 
 export const reasoningDeltaEventSchema = z
-  .object({ type: z.literal('reasoning.delta'), ...turnRef, item_id: id, delta: z.string() })
+  .object({
+    type: z.literal('reasoning.delta'),
+    ...turnRef,
+    item_id: id,
+    delta: z.string(),
+    truncated: z.boolean().optional().meta({
+      description:
+        'Present and true on the delta where the turn reached `TURN_EVENTS_MAX_BYTES`: `delta` is cut there and no further delta event of the turn follows (completed items and `turn.completed` still do).',
+    }),
+  })
   .meta({ id: 'ReasoningDeltaEvent', description: 'A piece of the reasoning summary as it streams.' });
 
 export const reasoningCompletedEventSchema = z
@@ -174,7 +194,16 @@ export const toolStartedEventSchema = z
   });
 
 export const toolOutputDeltaEventSchema = z
-  .object({ type: z.literal('tool.output.delta'), ...turnRef, item_id: id, delta: z.string() })
+  .object({
+    type: z.literal('tool.output.delta'),
+    ...turnRef,
+    item_id: id,
+    delta: z.string(),
+    truncated: z.boolean().optional().meta({
+      description:
+        'Present and true on the delta where the turn reached `TURN_EVENTS_MAX_BYTES`: `delta` is cut there and no further delta event of the turn follows (completed items and `turn.completed` still do).',
+    }),
+  })
   .meta({ id: 'ToolOutputDeltaEvent', description: 'Output of a running command or file change, as it comes.' });
 
 export const toolCompletedEventSchema = z
@@ -216,7 +245,12 @@ export const errorEventSchema = z
   .object({
     type: z.literal('error'),
     ...turnRef,
-    code: z.string().meta({ description: '`model_error`, `turn_timeout`, `codex_exited` or `internal_error`.' }),
+    code: z
+      .string()
+      .meta({
+        description:
+          '`model_error`, `turn_timeout`, `storage_error` (codex could not save the thread), `codex_exited` or `internal_error`.',
+      }),
     message: z.string(),
     will_retry: z.boolean(),
   })

@@ -10,9 +10,12 @@ export class CodexRpcError extends Error {
     this.name = 'CodexRpcError';
   }
 
-  /** Codex answers every failure with -32600, so "no such thread" can only be told by its text. */
+  /**
+   * Codex answers every failure with -32600, so "no such thread" can only be told by its text. A thread
+   * codex never managed to save ("not materialized yet") does not exist either, whatever it holds in memory.
+   */
   get isUnknownThread(): boolean {
-    return /thread not loaded|no rollout found|invalid thread id|invalid session id|is archived|thread not found|not found for thread/i.test(
+    return /thread not loaded|no rollout found|invalid thread id|invalid session id|is archived|thread not found|not found for thread|not materialized/i.test(
       this.message,
     );
   }

@@ -79,3 +79,13 @@ export function endCommands(rootPid: number, commands: string[]): number[] {
   }
   return ended;
 }
+
+/** VmRSS of one process from /proc/<pid>/status, in bytes; undefined where /proc does not tell. */
+export function residentBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}

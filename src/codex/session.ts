@@ -16,7 +16,7 @@ import { MAX_MODEL_PAGES, modelListResult, type CodexModel } from './modelList';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
 import { threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
 import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
-import { endCommands } from './processTree';
+import { endCommands, residentBytes } from './processTree';
 import { applyNotification } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
 import { TurnRun } from './turnRun';
@@ -51,6 +51,9 @@ export type SessionSettings = Pick<
   | 'ceiling'
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
+  | 'turnEventsMaxBytes'
+  | 'codexRecycleAfterThreads'
+  | 'codexRecycleRssBytes'
 > & {
   /** The user's workspace (absolute, as codex sees it): where threads start, and what `cwd` is relative to. */
   workspace: string;
@@ -74,6 +77,8 @@ export class CodexSession {
   /** The approval policy each thread runs under, for deciding on requests to leave the sandbox. */
   private readonly threadPolicies = new Map<string, Config['approvalPolicy']>();
   private inflightRequests = 0;
+  /** Threads this app-server has started or resumed: codex's memory grows with each (see shouldRecycle). */
+  private threadsServed = 0;
   lastActivityAt = Date.now();
 
   constructor(
@@ -156,11 +161,12 @@ export class CodexSession {
       );
       threadId = started.thread.id;
       threadCreated = true;
+      this.threadsServed++;
       this.loadedThreads.add(threadId);
       this.startingThreads.add(threadId);
     }
 
-    const run = new TurnRun(threadId, '', threadCreated, request.rawEvents ?? false);
+    const run = new TurnRun(threadId, '', threadCreated, request.rawEvents ?? false, this.settings.turnEventsMaxBytes);
     this.runningTurns.set(threadId, run);
     this.startingThreads.delete(threadId);
     try {
@@ -321,6 +327,21 @@ export class CodexSession {
       threadId,
     );
     this.loadedThreads.add(threadId);
+    this.threadsServed++;
+  }
+
+  /**
+   * Codex's app-server grows with every thread it has loaded and never gives the memory back (147 -> 567 MiB
+   * over 300 threads); an idle one past CODEX_RECYCLE_AFTER_THREADS or CODEX_RECYCLE_RSS_BYTES is better
+   * restarted: its threads resume from disk on the next turn.
+   */
+  shouldRecycle(): string | undefined {
+    if (this.busy) return undefined;
+    const { codexRecycleAfterThreads: maxThreads, codexRecycleRssBytes: maxRss } = this.settings;
+    if (maxThreads > 0 && this.threadsServed >= maxThreads) return `served ${this.threadsServed} threads`;
+    const rss = maxRss > 0 && this.pid !== undefined ? residentBytes(this.pid) : undefined;
+    if (rss !== undefined && rss >= maxRss) return `RSS ${Math.round(rss / 1048576)} MiB`;
+    return undefined;
   }
 
   private async call(method: string, params: JsonObject, threadId?: string): Promise<unknown> {
@@ -381,12 +402,10 @@ export class CodexSession {
     const timer = setTimeout(() => {
       if (run.finished) return;
       this.logger.warn({ threadId: run.threadId, turnId: run.turnId }, 'turn deadline reached; interrupting');
-      run.emit({
-        type: 'error',
-        code: 'turn_timeout',
-        message: `the turn did not finish within ${this.settings.turnTimeoutMs / 1000} s and was interrupted`,
-        will_retry: false,
-      });
+      const message = `the turn did not finish within ${this.settings.turnTimeoutMs / 1000} s and was interrupted`;
+      // Codex reports the interrupt as any other; the fetched turn must still say why it ended.
+      run.settleAs('interrupted', { message, code: 'turn_timeout' });
+      run.emit({ type: 'error', code: 'turn_timeout', message, will_retry: false });
       void this.interrupt(run.threadId).catch(() => undefined);
       setTimeout(() => {
         run.finish('interrupted', { message: 'turn deadline reached', code: 'turn_timeout' }, 'error', 'turn_timeout');

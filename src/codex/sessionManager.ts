@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
 import { BadGatewayError, ServiceUnavailableError } from '../errors';
@@ -7,8 +8,10 @@ import type { MeteredUsage } from '../relay/metering';
 import { AppServerProcess, providerArgs } from './appServer';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
+import { DataDirectoryError, prepareDirectory } from './dataDirectory';
 import { CodexSession } from './session';
-import { TurnStore } from './turnStore';
+import { isOutOfSpace, StorageHealth, type StorageReport } from './storageHealth';
+import { EventLedger, TurnStore } from './turnStore';
 import type { TurnRun } from './turnRun';
 import { userDirectoryName } from './userDirectory';
 import { UsageStore } from './usageStore';
@@ -38,6 +41,13 @@ export type SessionManagerConfig = Pick<
   | 'ceiling'
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
+  | 'turnEventsMaxBytes'
+  | 'userEventsMaxBytes'
+  | 'eventsMaxBytes'
+  | 'storageMinFreeBytes'
+  | 'dataDirTimeoutMs'
+  | 'codexRecycleAfterThreads'
+  | 'codexRecycleRssBytes'
 >;
 
 export interface SessionLease {
@@ -45,6 +55,9 @@ export interface SessionLease {
   /** Ends this request's hold on the session; safe to call more than once. */
   release: () => void;
 }
+
+/** Less free than this when codex failed to start: the disk is full, whatever codex's message says. */
+const OUT_OF_SPACE_BYTES = 1024 * 1024;
 
 /** How long a caller should wait when every session slot is busy. */
 const RETRY_AFTER_SECONDS = 5;
@@ -60,6 +73,9 @@ export class SessionManager {
   private readonly usageStores = new Map<string, UsageStore>();
   private cleanupTimer: NodeJS.Timeout | undefined;
   private accepting = true;
+  /** Every user's kept turn events together, under EVENTS_MAX_BYTES. */
+  readonly eventLedger: EventLedger;
+  readonly storage: StorageHealth;
 
   constructor(
     private readonly config: SessionManagerConfig,
@@ -68,7 +84,22 @@ export class SessionManager {
     /** Present when the operator set OPENAI_API_KEY: codex then reaches the model only through it. */
     private readonly relay: ModelRelay | undefined,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.eventLedger = new EventLedger(config.eventsMaxBytes);
+    this.storage = new StorageHealth(config.baseDataDir, config.storageMinFreeBytes);
+  }
+
+  /** Free space and the storage failures seen (codex's threads, usage records, data directory). */
+  async storageReport(): Promise<StorageReport> {
+    const usageErrors = [...this.usageStores.values()]
+      .map((store) => store.saveError)
+      .filter((error) => error !== undefined)
+      .sort((a, b) => b.at.localeCompare(a.at));
+    const latest = usageErrors[0];
+    return this.storage.check(
+      latest ? [{ source: 'usage', message: `${latest.message} (${usageErrors.length} user(s))`, at: latest.at }] : [],
+    );
+  }
 
   get activeSessions(): number {
     return this.sessions.size;
@@ -123,6 +154,12 @@ export class SessionManager {
   /** Stops sessions idle for longer than IDLE_TIMEOUT_SECONDS; busy ones are spared. */
   async sweepIdle(now = Date.now()): Promise<number> {
     for (const store of this.turnStores.values()) store.prune(now);
+    await Promise.all(
+      [...this.sessions.entries()].map(([key, session]) => {
+        const why = session.shouldRecycle();
+        return why ? this.stopSession(key, session, `recycled: ${why}`) : undefined;
+      }),
+    );
     const idle = [...this.sessions.entries()].filter(
       ([, session]) => !session.busy && now - session.lastActivityAt >= this.config.idleTimeoutMs,
     );
@@ -147,10 +184,19 @@ export class SessionManager {
 
   private async sessionFor(key: string, userId: string): Promise<CodexSession> {
     const existing = this.sessions.get(key);
-    if (existing?.alive) return existing;
+    const recycle = existing?.alive ? existing.shouldRecycle() : undefined;
+    if (existing?.alive && !recycle) return existing;
     if (existing) this.sessions.delete(key);
     const pending = this.starting.get(key);
     if (pending) return pending;
+    if (existing && recycle) {
+      // Registered as starting at once, so that a concurrent request waits for the new process, not a second one.
+      const restart = this.stopSession(key, existing, `recycled: ${recycle}`)
+        .then(() => this.startSession(key, userId))
+        .finally(() => this.starting.delete(key));
+      this.starting.set(key, restart);
+      return restart;
+    }
 
     await this.makeRoom();
     const start = this.startSession(key, userId).finally(() => this.starting.delete(key));
@@ -184,14 +230,14 @@ export class SessionManager {
     }
     let tenant: Tenant;
     try {
+      // Bounded: a data dir that hangs (a dead network filesystem, /proc) must not hang the request.
+      await prepareDirectory(path.dirname(this.pathsOf(userId).records), 0o700, this.config.dataDirTimeoutMs);
       tenant = await this.isolation.prepare(userId);
+      this.storage.clear('data_dir');
     } catch (error) {
       this.logger.error({ err: (error as Error).message, user: key }, "cannot prepare the user's folders");
-      throw new ServiceUnavailableError(
-        `the bridge cannot write its data directory (BASE_DATA_DIR): ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-        30,
-        'data-dir-unwritable',
-      );
+      const code = error instanceof DataDirectoryError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EIO');
+      throw this.dataDirectoryProblem(code);
     }
     const logger = this.logger.child({ user: key });
     let server: AppServerProcess;
@@ -221,13 +267,24 @@ export class SessionManager {
     } catch (error) {
       if (relayToken) this.relay?.revoke(relayToken);
       logger.error({ err: (error as Error).message }, 'codex app-server did not start');
+      // Codex writes to CODEX_HOME as it starts (login, databases): on a full disk that is why it failed.
+      const space = await this.storage.freeBytes();
+      if (isOutOfSpace((error as Error).message) || (space !== undefined && space.free < OUT_OF_SPACE_BYTES))
+        throw this.dataDirectoryProblem('ENOSPC');
       throw new BadGatewayError(`codex app-server did not start: ${(error as Error).message}`, 'codex-start-failed');
     }
     const turns = this.turnStoreFor(key);
     const started = new CodexSession(
       userId,
       server,
-      { ...this.config, workspace: tenant.workspace, onTurnStarted: (run) => turns.add(run) },
+      {
+        ...this.config,
+        workspace: tenant.workspace,
+        onTurnStarted: (run) => {
+          turns.add(run);
+          void run.done.then(() => this.noteTurnStorage(run));
+        },
+      },
       this.usageStoreFor(key),
       logger,
     );
@@ -255,10 +312,39 @@ export class SessionManager {
   private turnStoreFor(key: string): TurnStore {
     let store = this.turnStores.get(key);
     if (!store) {
-      store = new TurnStore(this.config.turnRetentionMs, this.config.turnRetentionMax);
+      store = new TurnStore(
+        {
+          retentionMs: this.config.turnRetentionMs,
+          maxTurns: this.config.turnRetentionMax,
+          maxBytes: this.config.userEventsMaxBytes,
+        },
+        this.eventLedger,
+      );
       this.turnStores.set(key, store);
     }
     return store;
+  }
+
+  /** A turn codex could not save is storage trouble; a later turn that saved clears it. */
+  private noteTurnStorage(run: TurnRun): void {
+    if (run.failedToSave) this.storage.report('threads', run.error?.message ?? 'codex could not save a thread');
+    else if (run.status === 'completed') this.storage.clear('threads');
+  }
+
+  /** A full disk, a read-only or hung data directory: 503 naming the cause, so that clients retry later. */
+  private dataDirectoryProblem(code: string): ServiceUnavailableError {
+    const outOfSpace = isOutOfSpace(code);
+    const detail = outOfSpace
+      ? 'the bridge data directory (BASE_DATA_DIR) is out of space (ENOSPC); try again once space is freed'
+      : code === 'ETIMEDOUT'
+        ? `the bridge data directory (BASE_DATA_DIR) did not answer within ${this.config.dataDirTimeoutMs / 1000} s`
+        : `the bridge cannot write its data directory (BASE_DATA_DIR): ${code}`;
+    this.storage.report('data_dir', detail);
+    return new ServiceUnavailableError(
+      detail,
+      outOfSpace ? 60 : 30,
+      outOfSpace ? 'storage-full' : code === 'ETIMEDOUT' ? 'data-dir-timeout' : 'data-dir-unwritable',
+    );
   }
 
   private async stopSession(key: string, session: CodexSession, why: string): Promise<void> {

@@ -78,6 +78,18 @@ export function applyNotification(
       onThreadUsage(run.threadId, threadTotal);
       break;
     }
+    case 'warning': {
+      // Codex keeps going (and says it retries) when it cannot write the thread's rollout; the turn would
+      // end `completed` for a thread that does not exist on disk. The bridge fails it instead.
+      const message = typeof params.message === 'string' ? params.message : '';
+      if (!STORAGE_FAILURE.test(message)) break;
+      if (run.failedToSave) break;
+      run.failedToSave = true;
+      const text = `codex could not save the thread: ${message}`;
+      run.settleAs('failed', { message: text, code: 'storage_error' });
+      run.emit({ type: 'error', code: 'storage_error', message: text, will_retry: false });
+      break;
+    }
     case 'error': {
       const { error, willRetry } = notifications.error.parse(params);
       run.emit({ type: 'error', code: 'model_error', message: error.message, will_retry: willRetry });
@@ -95,10 +107,12 @@ export function applyNotification(
   }
 }
 
+/** Codex 0.169's words when its thread store fails (read-only directory, full disk, quota). */
+const STORAGE_FAILURE = /failed to save the conversation transcript|thread-store|no space left|read-only file system|disk quota/i;
+
 function itemCompleted(run: TurnRun, codexItem: CodexItem): void {
-  const item = normalizeItem(codexItem);
-  run.runningCommands.delete(item.id);
-  run.recordItem(item);
+  run.runningCommands.delete(codexItem.id);
+  const item = run.recordItem(normalizeItem(codexItem));
   if (item.type === 'assistant_message') run.emit({ type: 'message.completed', item });
   else if (item.type === 'reasoning') run.emit({ type: 'reasoning.completed', item });
   else if (item.type !== 'user_message') run.emit({ type: 'tool.completed', item });

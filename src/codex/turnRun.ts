@@ -17,6 +17,19 @@ export interface SequencedEvent {
   event: BridgeEvent;
 }
 
+/** Where a turn books the bytes of the events it keeps: the user's and the bridge's caps (TurnStore). */
+export interface EventBudget {
+  /** Whether `bytes` more fit; with `force` they are booked anyway (events no client can do without). */
+  reserve(run: TurnRun, bytes: number, force: boolean): boolean;
+}
+
+/** Command output kept in an item once the turn is past its cap: enough to see what happened. */
+const TRUNCATED_OUTPUT_CHARS = 16 * 1024;
+/** What an event costs beyond its text: ids, type, JSON and object overhead. */
+const EVENT_OVERHEAD_BYTES = 160;
+
+const DELTA_TYPES = new Set(['message.delta', 'reasoning.delta', 'tool.output.delta']);
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type TurnEventBody = DistributiveOmit<BridgeEvent, 'thread_id' | 'turn_id'>;
 
@@ -38,6 +51,20 @@ export class TurnRun {
   readonly approvals = new Map<string, PendingApproval>();
   /** Commands still running, by item id: codex does not end them on interrupt, the bridge does. */
   readonly runningCommands = new Map<string, string>();
+  /** Bytes the kept events (and items) take, roughly: string lengths plus a fixed overhead per event. */
+  retainedBytes = 0;
+  /** The turn reached its byte cap: later deltas were not kept (nor streamed). */
+  eventsTruncated = false;
+  /** The turn's events were dropped after it ended, to make room; its state stays fetchable. */
+  eventsEvicted = false;
+  /** Codex said it could not write the thread: the turn ends failed. */
+  failedToSave = false;
+  /** Streams reading the events now: their turn is never evicted under them. */
+  readers = 0;
+  budget: EventBudget | undefined;
+  /** Decided by the bridge before codex's own end arrives (deadline, unsaved thread): it wins over codex's. */
+  private outcome: { status: TurnStatus; error: TurnError } | undefined;
+  private lastSeq = 0;
   private readonly listeners = new Set<() => void>();
   private resolveDone!: () => void;
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
@@ -47,6 +74,8 @@ export class TurnRun {
     public turnId: string,
     readonly threadCreated: boolean,
     readonly rawEvents: boolean,
+    /** TURN_EVENTS_MAX_BYTES: past it, deltas are dropped and the first one dropped is kept cut, marked `truncated`. */
+    readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   get finished(): boolean {
@@ -55,25 +84,94 @@ export class TurnRun {
 
   emit(body: TurnEventBody): void {
     if (this.finished) return;
-    const { type, ...rest } = body;
+    const kept = this.withinBudget(body);
+    if (!kept) return;
+    const { type, ...rest } = kept;
     const event = { type, thread_id: this.threadId, turn_id: this.turnId, ...rest } as BridgeEvent;
-    this.events.push({ seq: this.events.length + 1, event });
+    this.lastSeq += 1;
+    this.events.push({ seq: this.lastSeq, event });
     this.wake();
   }
 
-  recordItem(item: Item): void {
-    this.items.push(item);
-    if (item.type === 'assistant_message') this.lastMessage = item.text;
+  /**
+   * Items are kept whole while they fit in the turn's cap; past it a command's output is cut to a short head
+   * (codex itself caps it at about 1 MiB, but a turn may run many commands).
+   */
+  recordItem(item: Item): Item {
+    const output = item.type === 'command_execution' ? (item.output?.length ?? 0) : 0;
+    const overCap = this.eventsTruncated || this.retainedBytes + output > this.maxBytes;
+    if (output > TRUNCATED_OUTPUT_CHARS && overCap) this.eventsTruncated = true;
+    const kept =
+      item.type === 'command_execution' && output > TRUNCATED_OUTPUT_CHARS && overCap
+        ? { ...item, output: copyOf(item.output?.slice(0, TRUNCATED_OUTPUT_CHARS) ?? ''), truncated: true }
+        : item;
+    this.items.push(kept);
+    if (kept.type === 'assistant_message') this.lastMessage = kept.text;
+    return kept;
+  }
+
+  /**
+   * Makes room for the events of other turns once this one has ended: events and items go, the status,
+   * message, usage and error stay. A turn being streamed right now is never evicted.
+   */
+  evictEvents(): number {
+    if (!this.finished || this.readers > 0 || this.eventsEvicted) return 0;
+    const freed = this.retainedBytes;
+    this.events.length = 0;
+    this.items.length = 0;
+    this.eventsEvicted = true;
+    this.retainedBytes = 0;
+    return freed;
+  }
+
+  /**
+   * Deltas are what a turn can produce without end (a command printing gigabytes): they (and raw codex
+   * notifications) are kept only while the turn, its user and the bridge are under their caps. The first delta past the cap is kept cut, marked
+   * `truncated`, so no client mistakes what it got for the whole. Other events are always kept.
+   */
+  private withinBudget(body: TurnEventBody): TurnEventBody | undefined {
+    // Raw codex notifications (raw_events) are a debugging aid that repeats everything: all of them may go.
+    const droppable = DELTA_TYPES.has(body.type) || body.type === 'codex';
+    const size = eventSize(body);
+    if (!droppable) {
+      this.book(size, true);
+      return body;
+    }
+    if (this.eventsTruncated) return undefined;
+    const fitsTurn = this.retainedBytes + size <= this.maxBytes;
+    if (fitsTurn && this.book(size, false)) return body;
+    if (body.type === 'codex') return undefined;
+    if (body.type !== 'message.delta' && body.type !== 'reasoning.delta' && body.type !== 'tool.output.delta')
+      return undefined;
+    this.eventsTruncated = true;
+    // Cut at the turn's own cap; when the user's or the bridge's cap refused, nothing of it fits.
+    const room = fitsTurn ? 0 : Math.max(0, this.maxBytes - this.retainedBytes - EVENT_OVERHEAD_BYTES);
+    const delta = copyOf(body.delta.slice(0, Math.min(room, body.delta.length)));
+    this.book(delta.length + EVENT_OVERHEAD_BYTES, true);
+    return { ...body, delta, truncated: true };
+  }
+
+  private book(bytes: number, force: boolean): boolean {
+    if (this.budget && !this.budget.reserve(this, bytes, force)) return false;
+    this.retainedBytes += bytes;
+    return true;
+  }
+
+  /** The first outcome decided wins; finish() then reports it whatever codex's turn/completed says. */
+  settleAs(status: TurnStatus, error: TurnError): void {
+    this.outcome ??= { status, error };
   }
 
   /** Ends the turn. A turn that ends without codex's own completion gets an error event instead. */
   finish(
-    status: TurnStatus,
-    error: TurnError | null,
+    codexStatus: TurnStatus,
+    codexError: TurnError | null,
     endEvent: 'turn.completed' | 'error',
     errorCode = 'internal_error',
   ): void {
     if (this.finished) return;
+    const status = this.outcome?.status ?? codexStatus;
+    const error = this.outcome?.error ?? codexError;
     if (endEvent === 'turn.completed') {
       this.emit({ type: 'turn.completed', status, error, usage: this.usage });
     } else {
@@ -96,6 +194,17 @@ export class TurnRun {
    * a writer pays its per-write cost once per batch: codex's notifications arrive in bursts.
    */
   async *batches(afterSeq = 0, signal?: AbortSignal, maxBatch = 256): AsyncGenerator<SequencedEvent[]> {
+    this.readers++;
+    try {
+      yield* this.readBatches(afterSeq, signal, maxBatch);
+    } finally {
+      this.readers--;
+    }
+  }
+
+  private async *readBatches(afterSeq: number, signal: AbortSignal | undefined, maxBatch: number): AsyncGenerator<SequencedEvent[]> {
+    if (this.eventsEvicted) throw new Error('the events of this turn were evicted');
+    // Events are numbered 1..n with none missing (dropped deltas never get a number): index = seq - 1.
     let next = afterSeq;
     // One wake-up function per reader, not one per wait: creating functions in the loop is not free.
     let resume: (() => void) | undefined;
@@ -141,7 +250,9 @@ export class TurnRun {
       usage: this.usage,
       error: this.error,
       pending_approvals: [...this.approvals.values()].map((pending) => pending.approval),
-      last_event_id: this.events.length,
+      last_event_id: this.lastSeq,
+      events_truncated: this.eventsTruncated,
+      events_evicted: this.eventsEvicted,
     };
   }
 
@@ -149,4 +260,25 @@ export class TurnRun {
     if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+function eventSize(body: TurnEventBody): number {
+  switch (body.type) {
+    case 'message.delta':
+    case 'reasoning.delta':
+    case 'tool.output.delta':
+      return body.delta.length + EVENT_OVERHEAD_BYTES;
+    case 'codex': {
+      const delta = body.params.delta;
+      return typeof delta === 'string' ? delta.length * 2 + 4 * EVENT_OVERHEAD_BYTES : JSON.stringify(body).length;
+    }
+    default:
+      // Rare events (items, approvals, usage): exact enough, and their cost is paid once.
+      return JSON.stringify(body).length + EVENT_OVERHEAD_BYTES;
+  }
+}
+
+/** A slice of a big string keeps the whole string alive in V8; a copy lets it go. */
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }

@@ -20,6 +20,8 @@ export class UsageStore {
   /** Writes in order; reads wait for them, so a turn's usage is readable as soon as the turn has ended. */
   private writes: Promise<void> = Promise.resolve();
   private metered: MeteredUsage | undefined;
+  /** The latest failed save, until a later save succeeds: shown in /status, since usage is lost otherwise. */
+  saveError: { message: string; at: string } | undefined;
 
   constructor(
     records: string,
@@ -30,7 +32,14 @@ export class UsageStore {
   }
 
   save(threadId: string, usage: Usage): Promise<void> {
-    return this.enqueue(() => writeAtomically(this.fileFor(threadId), JSON.stringify(usage)));
+    const write = this.enqueue(() => writeAtomically(this.fileFor(threadId), JSON.stringify(usage)));
+    write.then(
+      () => void (this.saveError = undefined),
+      // The errno name only: /status is public, and the message names paths.
+      (error: NodeJS.ErrnoException) =>
+        void (this.saveError = { message: `saving token usage failed: ${error.code ?? 'error'}`, at: new Date().toISOString() }),
+    );
+    return write;
   }
 
   /** Adds what the model relay counted for one response. */

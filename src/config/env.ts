@@ -7,6 +7,7 @@ const booleanFromEnv = z
   .transform((value) => ['true', '1', 'yes', 'on'].includes(value.toLowerCase()));
 
 const positiveInt = z.coerce.number().int().positive();
+const MIB = 1024 * 1024;
 const nonNegativeNumber = z.coerce.number().nonnegative();
 const optionalString = z
   .string()
@@ -89,6 +90,21 @@ export const envSchema = z
     SSE_KEEPALIVE_SECONDS: z.coerce.number().positive().default(15),
     MAX_STREAMS_PER_USER: positiveInt.default(20),
     SHUTDOWN_GRACE_SECONDS: nonNegativeNumber.default(10),
+    TURN_EVENTS_MAX_BYTES: positiveInt.default(4 * MIB),
+    USER_EVENTS_MAX_BYTES: positiveInt.default(32 * MIB),
+    EVENTS_MAX_BYTES: positiveInt.default(256 * MIB),
+    MEMORY_SHED_HEAP_RATIO: z.coerce.number().gt(0).max(1).default(0.85),
+    MEMORY_SHED_RSS_BYTES: z.coerce.number().int().nonnegative().default(0),
+    MAX_CONNECTIONS: positiveInt.default(1000),
+    MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().nonnegative().default(200),
+    HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+    SSE_MAX_BACKLOG_BYTES: positiveInt.default(MIB),
+    SSE_STALL_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    STORAGE_MIN_FREE_BYTES: z.coerce.number().int().nonnegative().default(256 * MIB),
+    DATA_DIR_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+    CODEX_RECYCLE_AFTER_THREADS: z.coerce.number().int().nonnegative().default(200),
+    CODEX_RECYCLE_RSS_BYTES: z.coerce.number().int().nonnegative().default(1024 * MIB),
     SECURITY_METHOD: z
       .string()
       .transform((value) => value.trim().toLowerCase())
@@ -224,6 +240,29 @@ export interface Config {
   /** Open SSE streams one user may hold at once; more get 429. */
   maxStreamsPerUser: number;
   shutdownGraceMs: number;
+  /** Bytes of events a turn keeps (and streams); past it deltas are dropped, the first one marked `truncated`. */
+  turnEventsMaxBytes: number;
+  /** Bytes of events one user's turns keep together, and all users' turns together; oldest finished go first. */
+  userEventsMaxBytes: number;
+  eventsMaxBytes: number;
+  /** New work is refused (503) once the V8 heap is this full a share of its limit, or the RSS above this (0: off). */
+  memoryShedHeapRatio: number;
+  memoryShedRssBytes: number;
+  /** Open sockets at once, overall and per client address (0: no per-address cap). */
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** A stream whose unsent data stays above this for sseStallTimeoutMs is cut (the client resumes with Last-Event-ID). */
+  sseMaxBacklogBytes: number;
+  sseStallTimeoutMs: number;
+  /** /status reports `degraded` below this much free space in BASE_DATA_DIR. */
+  storageMinFreeBytes: number;
+  /** Creating a user's data directory gives up after this long (a hung or odd filesystem). */
+  dataDirTimeoutMs: number;
+  /** An idle app-server is restarted after serving this many threads, or above this RSS (0: never). */
+  codexRecycleAfterThreads: number;
+  codexRecycleRssBytes: number;
   securityMethod: 'none' | 'keycloak';
   keycloak: KeycloakConfig | undefined;
 }
@@ -295,6 +334,21 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     sseKeepaliveMs: env.SSE_KEEPALIVE_SECONDS * 1000,
     maxStreamsPerUser: env.MAX_STREAMS_PER_USER,
     shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+    turnEventsMaxBytes: env.TURN_EVENTS_MAX_BYTES,
+    userEventsMaxBytes: env.USER_EVENTS_MAX_BYTES,
+    eventsMaxBytes: env.EVENTS_MAX_BYTES,
+    memoryShedHeapRatio: env.MEMORY_SHED_HEAP_RATIO,
+    memoryShedRssBytes: env.MEMORY_SHED_RSS_BYTES,
+    maxConnections: env.MAX_CONNECTIONS,
+    maxConnectionsPerClient: env.MAX_CONNECTIONS_PER_CLIENT,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_SECONDS * 1000,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
+    sseMaxBacklogBytes: env.SSE_MAX_BACKLOG_BYTES,
+    sseStallTimeoutMs: env.SSE_STALL_TIMEOUT_SECONDS * 1000,
+    storageMinFreeBytes: env.STORAGE_MIN_FREE_BYTES,
+    dataDirTimeoutMs: env.DATA_DIR_TIMEOUT_SECONDS * 1000,
+    codexRecycleAfterThreads: env.CODEX_RECYCLE_AFTER_THREADS,
+    codexRecycleRssBytes: env.CODEX_RECYCLE_RSS_BYTES,
     securityMethod: env.SECURITY_METHOD,
     keycloak: env.SECURITY_METHOD === 'keycloak' ? keycloakConfig(env) : undefined,
   };

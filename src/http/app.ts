@@ -5,6 +5,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUi from 'swagger-ui-express';
 import type { Authenticator } from '../auth/types';
 import type { Logger } from '../logger';
+import { NotFoundError } from '../errors';
 import { authMiddleware } from './authMiddleware';
 import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
@@ -65,7 +66,10 @@ export function createApp(options: AppOptions): Express {
       }),
     );
   }
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true } }));
+  // The UI page at /docs/ and its assets; swagger-ui's setup() would answer its page for any path below.
+  app.use('/docs', swaggerUi.serve);
+  app.get(['/docs', '/docs/index.html'], swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true } }));
+  app.use('/docs', (req, _res, next) => next(new NotFoundError(`no file ${req.path} under /docs`)));
   app.use(authMiddleware(options.authenticator, operations));
   app.use(
     express.json({

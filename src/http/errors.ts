@@ -15,6 +15,7 @@ const KIND_STATUS: Record<ErrorKind, { status: number; title: string }> = {
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Access denied' },
   'not-found': { status: 404, title: 'Not found' },
+  gone: { status: 410, title: 'Gone' },
   conflict: { status: 409, title: 'Conflict' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },

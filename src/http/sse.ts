@@ -3,11 +3,18 @@ import type { TurnRun } from '../codex/turnRun';
 
 export interface StreamOptions {
   keepaliveMs: number;
+  /** SSE_MAX_BACKLOG_BYTES: unsent bytes the bridge buffers for one stream before it waits for the client. */
+  maxBacklogBytes: number;
+  /** SSE_STALL_TIMEOUT_SECONDS: a client that reads nothing of its backlog for this long is cut off. */
+  stallTimeoutMs: number;
   /** Replays events after this sequence number first (Last-Event-ID). */
   afterSeq?: number;
   /** Called when the client goes away before the turn ended (e.g. to interrupt it). */
   onClientGone?: () => void;
 }
+
+/** Formatted events are written in pieces of about this size, so that the backlog check happens often. */
+const WRITE_CHUNK_CHARS = 64 * 1024;
 
 /**
  * Writes a turn as Server-Sent Events: `id:` is the event's sequence number, `event:` its type.
@@ -27,22 +34,34 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
 
   const disconnected = new AbortController();
   res.once('close', () => disconnected.abort());
-  const keepalive = setInterval(() => res.write(': keepalive\n\n'), options.keepaliveMs);
+  const keepalive = setInterval(() => {
+    if (res.writableLength === 0) res.write(': keepalive\n\n');
+  }, options.keepaliveMs);
   let lastSeq = options.afterSeq ?? 0;
   // Events that arrived together go out in one write: one HTTP chunk instead of one per event.
   let pending = '';
   try {
+    // A reader slower than the turn gets a backlog of at most maxBacklogBytes (plus one chunk) in the bridge;
+    // one that stops reading is cut after stallTimeoutMs and may resume with Last-Event-ID.
+    const flush = async (): Promise<boolean> => {
+      res.write(pending);
+      pending = '';
+      if (res.writableLength < options.maxBacklogBytes) return true;
+      if (await drained(res, disconnected.signal, options.stallTimeoutMs)) return true;
+      if (!disconnected.signal.aborted) res.destroy();
+      return false;
+    };
+    let live = true;
     for await (const batch of run.batches(lastSeq, disconnected.signal)) {
       for (const { seq, event } of batch) {
         pending += `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
         lastSeq = seq;
+        if (pending.length >= WRITE_CHUNK_CHARS && !(live = await flush())) break;
       }
-      const written = res.write(pending);
-      pending = '';
-      if (!written) await drained(res, disconnected.signal);
+      if (!live || (pending.length > 0 && !(live = await flush()))) break;
     }
   } catch (error) {
-    if (!disconnected.signal.aborted) {
+    if (!disconnected.signal.aborted && !res.destroyed) {
       const event = {
         type: 'error',
         thread_id: run.threadId,
@@ -56,23 +75,28 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
     }
   } finally {
     clearInterval(keepalive);
-    if (disconnected.signal.aborted && !run.finished) options.onClientGone?.();
-    if (!disconnected.signal.aborted) {
+    const gone = disconnected.signal.aborted || res.destroyed;
+    if (gone && !run.finished) options.onClientGone?.();
+    if (!gone) {
       res.write('data: [DONE]\n\n');
       res.end();
     }
   }
 }
 
-/** Resolves once the socket can take more, or the client left. */
-export function drained(res: Response, signal: AbortSignal): Promise<void> {
+/** True once the client has read the backlog; false when it went away or read nothing for `timeoutMs`. */
+export function drained(res: Response, signal: AbortSignal, timeoutMs = 2_147_483_647): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      signal.removeEventListener('abort', done);
-      resolve();
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      signal.removeEventListener('abort', onAbort);
+      resolve(ok);
     };
-    res.once('drain', done);
-    signal.addEventListener('abort', done, { once: true });
+    const onDrain = (): void => done(true);
+    const onAbort = (): void => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    res.once('drain', onDrain);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

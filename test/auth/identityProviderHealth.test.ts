@@ -9,12 +9,10 @@ import {
 } from '../../src/auth';
 import { parseConfig } from '../../src/config/env';
 import { ServiceUnavailableError } from '../../src/errors';
-import { createApp } from '../../src/http/app';
-import { loadSpec } from '../../src/http/spec';
-import { silentLogger } from '../../src/logger';
 import { SessionProviderDouble } from '../support/sessionDouble';
 import { waitUntil } from '../support/wait';
 import { authFailure } from './authFailure';
+import { appOver } from '../support/app';
 
 /*
  * The identity provider check (start-up, background, evidence from requests) against a small
@@ -271,22 +269,7 @@ describe('evidence from requests', () => {
 describe('GET /status', () => {
   function app(identityProvider?: KeycloakAuthenticator['identityProvider']) {
     const config = parseConfig({ OPENAI_API_KEY: 'sk-test' });
-    return createApp({
-      services: {
-        config,
-        codex: { command: { file: '/bin/codex', prefixArgs: [], source: 'PATH' }, version: 'codex-cli 0.0.0-test' },
-        isolation: { status: { mechanism: 'bubblewrap', tenant_uids: false, reason: null } },
-        sessions: new SessionProviderDouble(),
-        spec: loadSpec(),
-        version: '0.0.0-test',
-        identityProvider,
-      },
-      authenticator: createAuthenticator(config, silentLogger),
-      logger: silentLogger,
-      maxBodyBytes: 4096,
-      corsOrigins: '*',
-      validateResponses: true,
-    });
+    return appOver(config, { sessions: new SessionProviderDouble(), identityProvider });
   }
 
   it('reports the identity provider and is degraded while it fails, still with 200', async () => {

@@ -44,6 +44,10 @@ describe('service routes', () => {
       max_sessions: 50,
       version: '0.0.0-test',
       isolation: { mechanism: 'bubblewrap', tenant_uids: false, reason: null, model_relay: true },
+      storage: { free_bytes: 1 << 30, total_bytes: 2 ** 31, low_space: false, problems: [] },
+      memory: { rss_bytes: 1, heap_used_bytes: 1, heap_limit_bytes: 2, shedding: false },
+      events: { retained_bytes: 0, max_bytes: 256 * 1024 * 1024 },
+      connections: { open: 1, max: 1000, max_per_client: 200 },
     });
   });
 

@@ -2,16 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { createAuthenticator } from '../../src/auth';
 import type { CodexModel } from '../../src/codex/modelList';
 import { parseConfig } from '../../src/config/env';
-import { createApp } from '../../src/http/app';
-import { loadSpec } from '../../src/http/spec';
-import { silentLogger } from '../../src/logger';
 import { parseResponseId, responseId } from '../../src/openai/ids';
 import { startFakeIntrospectionServer, type FakeIntrospectionServer } from '../auth/fakeIntrospectionServer';
 import { parseSse } from '../support/bridge';
 import { SessionDouble, SessionProviderDouble } from '../support/sessionDouble';
+import { appOver } from '../support/app';
 
 /*
  * The /v1 routes through the real Express app with response validation on (an off-spec answer fails as
@@ -50,21 +47,7 @@ function openAiApp(env: Record<string, string> = {}) {
   dataDirs.push(dataDir);
   const config = parseConfig({ OPENAI_API_KEY: 'sk-test', MAX_BODY_BYTES: '4096', BASE_DATA_DIR: dataDir, ...env });
   const sessions = new CatalogueProvider();
-  const app = createApp({
-    services: {
-      config,
-      codex: { command: { file: '/bin/codex', prefixArgs: [], source: 'PATH' }, version: 'codex-cli 0.0.0-test' },
-      isolation: { status: { mechanism: 'bubblewrap', tenant_uids: false, reason: null } },
-      sessions,
-      spec: loadSpec(),
-      version: '0.0.0-test',
-    },
-    authenticator: createAuthenticator(config, silentLogger),
-    logger: silentLogger,
-    maxBodyBytes: config.maxBodyBytes,
-    corsOrigins: config.corsOrigins,
-    validateResponses: true,
-  });
+  const app = appOver(config, { sessions });
   return { app, sessions, session: sessions.sessionOf('default'), dataDir };
 }
 

@@ -355,6 +355,7 @@ describe('hostile input', () => {
       await as(api().post(`/threads/${threadId}/interrupt`)),
       await as(api().get(`/threads/${threadId}/turns/${turnId}`)),
       await as(api().get(`/threads/${threadId}/turns/${turnId}/events`)),
+      await as(api().get(`/threads/${threadId}/approvals`)),
       // The default user is someone else too.
       await api().get('/history').query({ thread_id: threadId }),
     ];
@@ -363,8 +364,6 @@ describe('hostile input', () => {
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(JSON.stringify(res.body)).not.toContain('my secret');
     }
-    const approvals = await as(api().get(`/threads/${threadId}/approvals`)).expect(200);
-    expect(approvals.body).toEqual({ approvals: [] });
     const intruderThreads = await as(api().get('/threads')).expect(200);
     expect(JSON.stringify(intruderThreads.body)).not.toContain(threadId);
 

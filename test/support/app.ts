@@ -1,7 +1,8 @@
 import type { Express } from 'express';
 import { createAuthenticator } from '../../src/auth';
-import { parseConfig } from '../../src/config/env';
+import { parseConfig, type Config } from '../../src/config/env';
 import { createApp } from '../../src/http/app';
+import type { Services } from '../../src/http/handlers/services';
 import { loadSpec } from '../../src/http/spec';
 import { silentLogger } from '../../src/logger';
 import { SessionProviderDouble } from './sessionDouble';
@@ -11,20 +12,26 @@ export interface AppUnderTest {
   sessions: SessionProviderDouble;
 }
 
-/** The HTTP app with response validation on, over in-memory sessions. */
-export function appWithDoubles(env: Record<string, string> = {}, codexAvailable = true): AppUnderTest {
-  const config = parseConfig({ OPENAI_API_KEY: 'sk-test', MAX_BODY_BYTES: '4096', ...env });
-  const sessions = new SessionProviderDouble();
-  const app = createApp({
+const TEST_CODEX: Services['codex'] = {
+  command: { file: '/bin/codex', prefixArgs: [], source: 'PATH' },
+  version: 'codex-cli 0.0.0-test',
+};
+
+/** The HTTP app with response validation on, over the given services (doubles for everything not given). */
+export function appOver(config: Config, services: Partial<Services> & Pick<Services, 'sessions'>): Express {
+  return createApp({
     services: {
       config,
-      codex: codexAvailable
-        ? { command: { file: '/bin/codex', prefixArgs: [], source: 'PATH' }, version: 'codex-cli 0.0.0-test' }
-        : { command: undefined, version: undefined },
+      codex: TEST_CODEX,
       isolation: { status: { mechanism: 'bubblewrap', tenant_uids: false, reason: null } },
-      sessions,
+      load: {
+        memory: () => ({ rss_bytes: 1, heap_used_bytes: 1, heap_limit_bytes: 2, shedding: false }),
+        assertCanTakeWork: () => undefined,
+        connections: () => ({ open: 1, max: config.maxConnections, max_per_client: config.maxConnectionsPerClient }),
+      },
       spec: loadSpec(),
       version: '0.0.0-test',
+      ...services,
     },
     authenticator: createAuthenticator(config, silentLogger),
     logger: silentLogger,
@@ -32,5 +39,12 @@ export function appWithDoubles(env: Record<string, string> = {}, codexAvailable 
     corsOrigins: config.corsOrigins,
     validateResponses: true,
   });
-  return { app, sessions };
+}
+
+/** The HTTP app with response validation on, over in-memory sessions. */
+export function appWithDoubles(env: Record<string, string> = {}, codexAvailable = true): AppUnderTest {
+  const config = parseConfig({ OPENAI_API_KEY: 'sk-test', MAX_BODY_BYTES: '4096', ...env });
+  const sessions = new SessionProviderDouble();
+  const codex = codexAvailable ? TEST_CODEX : { command: undefined, version: undefined };
+  return { app: appOver(config, { sessions, codex }), sessions };
 }

@@ -4,6 +4,7 @@ import type { StartTurnRequest } from '../../src/codex/session';
 import type { ChatSession, SessionProvider } from '../../src/http/handlers/services';
 import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../../src/errors';
 import type { Usage } from '../../src/codex/bridgeEvents';
+import type { StorageReport } from '../../src/codex/storageHealth';
 
 type ThreadSummary = components['schemas']['ThreadSummary'];
 
@@ -74,6 +75,12 @@ export class SessionDouble implements ChatSession {
     return { thread, messages: [], usage: null, next_cursor: null };
   }
 
+  async readThread(threadId: string): Promise<ThreadSummary> {
+    const thread = this.threads.get(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
+    return thread;
+  }
+
   async rename(threadId: string, name: string): Promise<ThreadSummary> {
     const thread = this.threads.get(threadId);
     if (!thread) throw new ThreadNotFoundError(threadId);
@@ -117,6 +124,12 @@ export class SessionProviderDouble implements SessionProvider {
       threads: 0,
       metered: null,
     };
+  }
+
+  readonly eventLedger = { retainedBytes: 0 };
+
+  async storageReport(): Promise<StorageReport> {
+    return { free_bytes: 1 << 30, total_bytes: 2 ** 31, low_space: false, problems: [] };
   }
 
   async acquire(userId: string): Promise<{ session: ChatSession; release: () => void }> {

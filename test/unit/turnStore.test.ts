@@ -10,7 +10,7 @@ function finishedTurn(id: string, finishedAt: number): TurnRun {
 
 describe('TurnStore', () => {
   it('finds a turn only under its own thread', () => {
-    const store = new TurnStore(60_000, 10);
+    const store = new TurnStore({ retentionMs: 60_000, maxTurns: 10, maxBytes: Number.POSITIVE_INFINITY });
     const run = new TurnRun('thread-a', 'turn-1', true, false);
     store.add(run);
     expect(store.find('thread-a', 'turn-1')).toBe(run);
@@ -19,7 +19,7 @@ describe('TurnStore', () => {
 
   it('drops finished turns past retention and keeps running ones', () => {
     const now = Date.now();
-    const store = new TurnStore(1000, 10);
+    const store = new TurnStore({ retentionMs: 1000, maxTurns: 10, maxBytes: Number.POSITIVE_INFINITY });
     const running = new TurnRun('thread', 'running', false, false);
     store.add(running);
     store.add(finishedTurn('old', now - 900));
@@ -32,7 +32,7 @@ describe('TurnStore', () => {
 
   it('keeps at most the cap, dropping the oldest finished first', () => {
     const now = Date.now();
-    const store = new TurnStore(60_000, 2);
+    const store = new TurnStore({ retentionMs: 60_000, maxTurns: 2, maxBytes: Number.POSITIVE_INFINITY });
     store.add(finishedTurn('a', now - 3));
     store.add(finishedTurn('b', now - 2));
     store.add(finishedTurn('c', now - 1));

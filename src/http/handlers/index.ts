@@ -1,5 +1,5 @@
 import type { TurnRun } from '../../codex/turnRun';
-import { NotFoundError, ValidationError } from '../../errors';
+import { GoneError, NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Logger } from '../../logger';
 import type { Handlers } from '../operations';
@@ -36,8 +36,12 @@ function findTurnOrThrow(
 export function createHandlers(services: Services, logger: Logger): Handlers {
   /** Every SSE answer holds one of the user's stream slots, taken before any work starts. */
   const streams = new StreamLimiter(services.config.maxStreamsPerUser);
-  const streamOptions = (options: Omit<StreamOptions, 'keepaliveMs'>): StreamOptions => ({
+  const streamOptions = (
+    options: Omit<StreamOptions, 'keepaliveMs' | 'maxBacklogBytes' | 'stallTimeoutMs'>,
+  ): StreamOptions => ({
     keepaliveMs: services.config.sseKeepaliveMs,
+    maxBacklogBytes: services.config.sseMaxBacklogBytes,
+    stallTimeoutMs: services.config.sseStallTimeoutMs,
     ...options,
   });
 
@@ -60,14 +64,13 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
       const identityProvider = services.identityProvider?.status;
       const identityProviderFailing =
         identityProvider?.state === 'unreachable' || identityProvider?.state === 'credentials-rejected';
+      const storage = await services.sessions.storageReport();
+      const memory = services.load.memory();
+      const troubled = storage.low_space || storage.problems.length > 0 || memory.shedding || identityProviderFailing;
       return {
         status: 200,
         body: {
-          status: !codexAvailable
-            ? 'unavailable'
-            : !apiKeyConfigured || saturated || identityProviderFailing
-              ? 'degraded'
-              : 'ok',
+          status: !codexAvailable ? 'unavailable' : !apiKeyConfigured || saturated || troubled ? 'degraded' : 'ok',
           codex_available: codexAvailable,
           codex_version: services.codex.version ?? null,
           api_key_configured: apiKeyConfigured,
@@ -83,6 +86,10 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
               detail: identityProvider.detail ?? null,
             },
           }),
+          storage,
+          memory,
+          events: { retained_bytes: services.sessions.eventLedger.retainedBytes, max_bytes: services.config.eventsMaxBytes },
+          connections: services.load.connections(),
         },
       };
     },
@@ -97,6 +104,7 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
     chat: async ({ body, user, res }) => {
       const prompt = body.messages.map((message) => message.content.trim()).join('\n\n');
       const streaming = (body.stream ?? true) && !body.background;
+      services.load.assertCanTakeWork();
       const releaseStream = streaming ? streams.acquire(userOf(user)) : () => undefined;
       try {
         return await withSession(services, user, async (session) => {
@@ -165,6 +173,12 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
 
     streamTurnEvents: async ({ params, query, req, res, user }) => {
       const run = findTurnOrThrow(services, user, params.thread_id, params.turn_id);
+      // A partial replay must never pass for the whole: the turn's state stays, its events are gone.
+      if (run.eventsEvicted)
+        throw new GoneError(
+          `the events of turn '${run.turnId}' were dropped to make room for newer turns (USER_EVENTS_MAX_BYTES / EVENTS_MAX_BYTES); its state is at /threads/${encodeURIComponent(run.threadId)}/turns/${run.turnId}, its messages in /history`,
+          'events-evicted',
+        );
       const lastEventId = req.get('last-event-id');
       const afterSeq = lastEventId !== undefined ? Number(lastEventId) : (query.after ?? 0);
       const release = streams.acquire(userOf(user));
@@ -184,7 +198,10 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
 
     listApprovals: async ({ params, user }) => {
       const run = services.sessions.findTurn(userOf(user), params.thread_id);
-      return { status: 200, body: { approvals: run?.toState().pending_approvals ?? [] } };
+      if (run) return { status: 200, body: { approvals: run.toState().pending_approvals } };
+      // No running turn: answer [] only for a thread the caller has (unknown and foreign threads are 404).
+      await withSession(services, user, (session) => session.readThread(params.thread_id));
+      return { status: 200, body: { approvals: [] } };
     },
 
     resolveApproval: async ({ params, body, user }) => {

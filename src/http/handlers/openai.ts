@@ -87,7 +87,7 @@ export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps
     deps.logger.warn({ err: error.message }, 'OpenAI conversation store'),
   );
   const startedAt = nowSeconds();
-  const keepaliveMs = deps.streamOptions({}).keepaliveMs;
+  const keepaliveMs = services.config.sseKeepaliveMs;
   const modelName = (requested: string | null | undefined): string => requested || services.config.model || 'codex';
 
   const settingsOf = async (user: AuthenticatedUser | undefined, id: string): Promise<ResponseSettings> =>

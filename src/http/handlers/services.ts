@@ -6,6 +6,9 @@ import type { TurnRun } from '../../codex/turnRun';
 import type { Config } from '../../config/env';
 import type { Isolation } from '../../isolation';
 import type { MeteredUsage } from '../../relay/metering';
+import type { StorageReport } from '../../codex/storageHealth';
+import type { ConnectionReport } from '../connectionLimiter';
+import type { MemoryReport } from '../loadGuard';
 import type { LoadedSpec } from '../spec';
 
 /**
@@ -14,7 +17,7 @@ import type { LoadedSpec } from '../spec';
  */
 export type ChatSession = Pick<
   CodexSession,
-  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt'
+  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt' | 'readThread'
 > &
   Partial<Pick<CodexSession, 'listModels'>>;
 
@@ -25,16 +28,36 @@ export interface SessionProvider {
   usageOf(userId: string): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
+  /** Free space and storage failures seen; never starts a process. */
+  storageReport(): Promise<StorageReport>;
+  readonly eventLedger: { readonly retainedBytes: number };
+}
+
+/** The bridge's own load: memory (with shedding) and open connections. */
+export interface LoadInfo {
+  memory(): MemoryReport;
+  /** Throws 503 `memory-pressure` when no new turn should start. */
+  assertCanTakeWork(): void;
+  connections(): ConnectionReport;
 }
 
 export interface Services {
   config: Pick<
     Config,
-    'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser' | 'baseDataDir'
+    | 'openaiApiKey'
+    | 'securityMethod'
+    | 'sseKeepaliveMs'
+    | 'model'
+    | 'maxStreamsPerUser'
+    | 'baseDataDir'
+    | 'eventsMaxBytes'
+    | 'sseMaxBacklogBytes'
+    | 'sseStallTimeoutMs'
   >;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
   isolation: Pick<Isolation, 'status'>;
   sessions: SessionProvider;
+  load: LoadInfo;
   spec: LoadedSpec;
   version: string;
   /** With SECURITY_METHOD=Keycloak: the identity provider's last known state, for /status. */
