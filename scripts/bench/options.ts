@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-export const SECTIONS = ['latency', 'throughput', 'concurrency', 'memory', 'auth', 'limits'] as const;
+export const SECTIONS = ['latency', 'throughput', 'concurrency', 'memory', 'auth', 'limits', 'isolation'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

@@ -1,3 +1,4 @@
+import type { IsolationResult } from './scenarios/isolation';
 import type { LimitsResult } from './scenarios/limits';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,6 +45,7 @@ export interface BenchResults {
   memory?: MemoryResult;
   auth?: AuthResult;
   limits?: LimitsResult;
+  isolation?: IsolationResult;
   targets: TargetCheck[];
   profile?: ProfileSummary;
   errors: string[];

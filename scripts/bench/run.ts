@@ -15,6 +15,7 @@ import { runAuth } from './scenarios/auth';
 import { runConcurrency, runStalls } from './scenarios/concurrency';
 import { runLatency } from './scenarios/latency';
 import { printLimits, runLimits } from './scenarios/limits';
+import { printIsolation, runIsolation } from './scenarios/isolation';
 import { runMemory } from './scenarios/memory';
 import { runParallel } from './scenarios/throughput';
 import { BenchResources, type BridgeHost, type CanaryHost } from './setup';
@@ -124,6 +125,8 @@ export async function runBench(argv: string[]): Promise<number> {
     if (wants('memory')) await section('memory', async () => void (results.memory = await runMemory(ctx)));
     if (wants('auth')) await section('auth', async () => void (results.auth = await runAuth(ctx)));
     if (wants('limits')) results.limits = await runLimits(ctx, section);
+    if (wants('isolation'))
+      await section('isolation', async () => void (results.isolation = await runIsolation(ctx)));
   } finally {
     await closeAll();
     process.off('SIGINT', onSignal);
@@ -142,6 +145,7 @@ export async function runBench(argv: string[]): Promise<number> {
   }
   printResults(results);
   if (results.limits) printLimits(results.limits);
+  if (results.isolation) printIsolation(results.isolation);
   if (results.profile) printProfile(results.profile);
   else if (options.profileDir) console.log(`\nno CPU profile found in ${options.profileDir}`);
   fs.writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);

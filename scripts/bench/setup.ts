@@ -3,7 +3,6 @@
  * registered as it is made so that one `close()` in a finally block ends and removes all of it.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { probeCodex, type CodexCommand } from '../../src/codex/binary';
 import { FAKE_MODEL_NAME, type FakeReply } from '../../test/support/fakeModel';
@@ -58,7 +57,9 @@ export class BenchResources {
    * with an empty HOME that costs what it costs a service account, not what this machine's shell set-up costs.
    */
   static async create(cleanHome = true): Promise<BenchResources> {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-bench-'));
+    // Not under /tmp: codex runs no command sandbox for a CODEX_HOME under the temporary dir.
+    fs.mkdirSync('/var/tmp/codex-bridge-bench', { recursive: true });
+    const root = fs.mkdtempSync(path.join('/var/tmp/codex-bridge-bench', 'bridge-bench-'));
     let fake: FakeHost | undefined;
     try {
       const codex = await probeCodex(undefined);

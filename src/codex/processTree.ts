@@ -81,11 +81,19 @@ export function endCommands(rootPid: number, commands: string[]): number[] {
 }
 
 /** VmRSS of one process from /proc/<pid>/status, in bytes; undefined where /proc does not tell. */
+/**
+ * Resident memory of a process and everything below it: a session's pid may be the jail's outer
+ * process, with codex and its helpers inside.
+ */
 export function residentBytes(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
+  let total: number | undefined;
+  for (const member of [pid, ...descendantsOf(pid)]) {
+    try {
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${member}/status`, 'utf8'));
+      if (match) total = (total ?? 0) + Number(match[1]) * 1024;
+    } catch {
+      // Ended while we read.
+    }
   }
+  return total;
 }
