@@ -329,7 +329,6 @@ describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
         HOST: '127.0.0.1',
         PORT: '0',
         BASE_DATA_DIR: dataDir,
-        CODEX_WORKING_DIR: dataDir,
       });
       await expect(startBridge(strict, silentLogger)).rejects.toBeInstanceOf(IdentityProviderStartupError);
     } finally {

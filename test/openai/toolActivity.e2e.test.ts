@@ -7,14 +7,12 @@ import { ALICE_TOKEN, startOpenAiBridge, type OpenAiBridge } from './openAiBridg
 
 /*
  * Codex's tool activity on the OpenAI routes: `codex.tool_calls` on the response, and `codex.tool_call.*`
- * stream events when asked for; the OpenAI clients read such turns without failing. CODEX_SANDBOX=danger-full-access:
- * the command is a harmless `echo`, and the point here is the representation, not the sandbox (whose
- * helper some hosts lack, in which case codex reports no command item at all).
+ * stream events when asked for; the OpenAI clients read such turns without failing.
  */
 
 let target: OpenAiBridge;
 beforeAll(async () => {
-  target = await startOpenAiBridge({ CODEX_SANDBOX: 'danger-full-access' });
+  target = await startOpenAiBridge();
 });
 afterAll(async () => {
   await target?.stop();

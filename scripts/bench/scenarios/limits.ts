@@ -63,11 +63,10 @@ async function bigOutput(ctx: BenchContext): Promise<BigOutputResult> {
   const { resources, log, options } = ctx;
   const turns = options.quick ? 6 : 20;
   const step = options.quick ? 3 : 5;
-  // Commands must run: the command sandbox needs codex-linux-sandbox, absent on some machines.
-  const limits = { CODEX_SANDBOX: 'danger-full-access' };
-  // With an empty HOME codex sends the output only in the completed item (1 MiB, its own cap); with a real one
-  // it also streams it as deltas, the heavier case this measures.
-  const host = await resources.startBridge({ name: 'limits bridge', env: limits, realHome: true });
+  // Codex's own sandbox streams the output as deltas (without it, under danger-full-access, codex sends only the
+  // completed item): the heavier case, the one this measures.
+  const limits = { CODEX_SANDBOX: 'workspace-write' };
+  const host = await resources.startBridge({ name: 'limits bridge', env: limits });
   const agent = newAgent();
   try {
     await resources.setReply(SHORT_REPLY);
