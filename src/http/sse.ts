@@ -17,11 +17,10 @@ export interface StreamOptions {
 const WRITE_CHUNK_CHARS = 64 * 1024;
 
 /**
- * Writes a turn as Server-Sent Events: `id:` is the event's sequence number, `event:` its type.
- * Always ends with `data: [DONE]`, also when something breaks mid-stream, so clients are never
- * left with a silently cut stream. Returns when the turn ended or the client went away.
+ * Starts an SSE answer for a turn (no proxy buffering, the turn's ids in headers); the returned signal
+ * aborts when the client goes away.
  */
-export async function streamTurn(res: Response, run: TurnRun, options: StreamOptions): Promise<void> {
+export function openEventStream(res: Response, run: TurnRun): AbortSignal {
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -34,6 +33,16 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
 
   const disconnected = new AbortController();
   res.once('close', () => disconnected.abort());
+  return disconnected.signal;
+}
+
+/**
+ * Writes a turn as Server-Sent Events: `id:` is the event's sequence number, `event:` its type.
+ * Always ends with `data: [DONE]`, also when something breaks mid-stream, so clients are never
+ * left with a silently cut stream. Returns when the turn ended or the client went away.
+ */
+export async function streamTurn(res: Response, run: TurnRun, options: StreamOptions): Promise<void> {
+  const disconnected = openEventStream(res, run);
   const keepalive = setInterval(() => {
     if (res.writableLength === 0) res.write(': keepalive\n\n');
   }, options.keepaliveMs);
@@ -47,12 +56,12 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
       res.write(pending);
       pending = '';
       if (res.writableLength < options.maxBacklogBytes) return true;
-      if (await drained(res, disconnected.signal, options.stallTimeoutMs)) return true;
-      if (!disconnected.signal.aborted) res.destroy();
+      if (await drained(res, disconnected, options.stallTimeoutMs)) return true;
+      if (!disconnected.aborted) res.destroy();
       return false;
     };
     let live = true;
-    for await (const batch of run.batches(lastSeq, disconnected.signal)) {
+    for await (const batch of run.batches(lastSeq, disconnected)) {
       for (const { seq, event } of batch) {
         pending += `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
         lastSeq = seq;
@@ -61,7 +70,7 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
       if (!live || (pending.length > 0 && !(live = await flush()))) break;
     }
   } catch (error) {
-    if (!disconnected.signal.aborted && !res.destroyed) {
+    if (!disconnected.aborted && !res.destroyed) {
       const event = {
         type: 'error',
         thread_id: run.threadId,
@@ -75,7 +84,7 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
     }
   } finally {
     clearInterval(keepalive);
-    const gone = disconnected.signal.aborted || res.destroyed;
+    const gone = disconnected.aborted || res.destroyed;
     if (gone && !run.finished) options.onClientGone?.();
     if (!gone) {
       res.write('data: [DONE]\n\n');
