@@ -7,6 +7,7 @@ import type { MeteredUsage } from '../relay/metering';
 import { AppServerProcess, providerArgs } from './appServer';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
+import { NO_OBSERVER, type SessionEndReason, type SessionObserver } from './observer';
 import { CodexSession } from './session';
 import { TurnStore } from './turnStore';
 import type { TurnRun } from './turnRun';
@@ -59,7 +60,7 @@ export class SessionManager {
   private readonly turnStores = new Map<string, TurnStore>();
   private readonly usageStores = new Map<string, UsageStore>();
   private cleanupTimer: NodeJS.Timeout | undefined;
-  private accepting = true;
+  private acceptingNew = true;
 
   constructor(
     private readonly config: SessionManagerConfig,
@@ -68,6 +69,7 @@ export class SessionManager {
     /** Present when the operator set OPENAI_API_KEY: codex then reaches the model only through it. */
     private readonly relay: ModelRelay | undefined,
     private readonly logger: Logger,
+    private readonly observer: SessionObserver = NO_OBSERVER,
   ) {}
 
   get activeSessions(): number {
@@ -76,6 +78,18 @@ export class SessionManager {
 
   get maxSessions(): number {
     return this.config.maxSessions;
+  }
+
+  /** False once shutdown started: readiness reports the bridge as draining. */
+  get accepting(): boolean {
+    return this.acceptingNew;
+  }
+
+  /** The outer process (the jail's, when there is one) of every live session, by user directory. */
+  sessionProcesses(): Array<{ user: string; pid: number }> {
+    return [...this.sessions.entries()].flatMap(([user, session]) =>
+      session.alive && session.pid !== undefined ? [{ user, pid: session.pid }] : [],
+    );
   }
 
   /** The running session of a user, if any, without starting one. */
@@ -97,7 +111,7 @@ export class SessionManager {
   }
 
   async acquire(userId: string): Promise<SessionLease> {
-    if (!this.accepting)
+    if (!this.acceptingNew)
       throw new ServiceUnavailableError('the bridge is shutting down', RETRY_AFTER_SECONDS, 'shutting-down');
     const key = userDirectoryName(userId);
     const session = await this.sessionFor(key, userId);
@@ -132,7 +146,7 @@ export class SessionManager {
 
   /** Stops accepting, lets running turns finish within the grace period, interrupts the rest, ends every child. */
   async shutdown(graceMs: number): Promise<void> {
-    this.accepting = false;
+    this.acceptingNew = false;
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     await Promise.allSettled(this.starting.values());
     const deadline = Date.now() + graceMs;
@@ -227,16 +241,25 @@ export class SessionManager {
     const started = new CodexSession(
       userId,
       server,
-      { ...this.config, workspace: tenant.workspace, onTurnStarted: (run) => turns.add(run) },
+      {
+        ...this.config,
+        workspace: tenant.workspace,
+        onTurnStarted: (run) => {
+          turns.add(run);
+          this.observer.turnStarted(run);
+        },
+      },
       this.usageStoreFor(key),
       logger,
     );
     ready.session = started;
     this.sessions.set(key, started);
+    this.observer.sessionStarted();
     void server.exited.then((reason) => {
       if (relayToken) this.relay?.revoke(relayToken);
       if (this.sessions.get(key) !== started) return;
       this.sessions.delete(key);
+      this.observer.sessionEnded('crashed');
       logger.warn({ reason }, 'codex app-server exited; the next request starts a new one');
     });
     return started;
@@ -261,8 +284,9 @@ export class SessionManager {
     return store;
   }
 
-  private async stopSession(key: string, session: CodexSession, why: string): Promise<void> {
+  private async stopSession(key: string, session: CodexSession, why: Exclude<SessionEndReason, 'crashed'>): Promise<void> {
     if (this.sessions.get(key) === session) this.sessions.delete(key);
+    this.observer.sessionEnded(why);
     this.logger.info({ user: key, why }, 'stopping codex session');
     await session.stop();
   }

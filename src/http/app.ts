@@ -9,9 +9,11 @@ import { authMiddleware } from './authMiddleware';
 import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
 import type { Handler, HandlerContext, Handlers, OperationId } from './operations';
+import type { BridgeMetrics } from '../metrics/bridgeMetrics';
+import { metricsHandler } from './metricsRoute';
 import { notFoundHandler, problemHandler } from './problemMiddleware';
 import { requestLog } from './requestLog';
-import { operationsOf } from './spec';
+import { documentForPrefix, forwardedPrefix, operationsOf } from './spec';
 
 export interface AppOptions {
   services: Services;
@@ -21,6 +23,8 @@ export interface AppOptions {
   corsOrigins: '*' | string[];
   /** On in tests: any answer that does not match openapi.yaml fails. */
   validateResponses?: boolean;
+  /** Prometheus metrics; `/metrics` is served on this app only when `onMainPort`. */
+  metrics?: { registry: BridgeMetrics; token: string | undefined; onMainPort: boolean };
   /** Replaces handlers, for unit tests of the HTTP layer. */
   handlers?: Partial<Handlers>;
 }
@@ -50,14 +54,27 @@ export function createApp(options: AppOptions): Express {
   const { services, logger } = options;
   const { document } = services.spec;
   const operations = operationsOf(document);
-  const handlers: Handlers = { ...createHandlers(services, logger), ...options.handlers };
+  const metrics = options.metrics?.registry;
+  const handlers: Handlers = { ...createHandlers(services, logger, metrics), ...options.handlers };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
   app.use(cors({ origin: options.corsOrigins === '*' ? '*' : options.corsOrigins, exposedHeaders: ['X-Thread-Id', 'X-Turn-Id', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'] }));
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true } }));
+  // Before authentication: /metrics has its own (METRICS_TOKEN), it is not one of the API's operations.
+  if (options.metrics?.onMainPort) app.get('/metrics', metricsHandler(options.metrics.registry, options.metrics.token));
+  const swaggerOptions = { swaggerOptions: { persistAuthorization: true } };
+  app.use(
+    '/docs',
+    ((req, _res, next) => {
+      // swagger-ui-express renders req.swaggerDoc when set: the document as seen through the caller's proxy.
+      (req as { swaggerDoc?: unknown }).swaggerDoc = documentForPrefix(document, forwardedPrefix(req.get('x-forwarded-prefix')));
+      next();
+    }) satisfies RequestHandler,
+    swaggerUi.serveFiles(document, swaggerOptions),
+    swaggerUi.setup(document, swaggerOptions),
+  );
   app.use(authMiddleware(options.authenticator, operations));
   app.use(
     express.json({
@@ -87,6 +104,6 @@ export function createApp(options: AppOptions): Express {
     app[operation.method](operation.expressPath, bind(handler));
   }
   app.use(notFoundHandler());
-  app.use(problemHandler(logger));
+  app.use(problemHandler(logger, metrics));
   return app;
 }

@@ -1,7 +1,8 @@
 import type { Express } from 'express';
 import { createAuthenticator } from '../../src/auth';
 import { parseConfig } from '../../src/config/env';
-import { createApp } from '../../src/http/app';
+import { createApp, type AppOptions } from '../../src/http/app';
+import type { Services } from '../../src/http/handlers/services';
 import { loadSpec } from '../../src/http/spec';
 import { silentLogger } from '../../src/logger';
 import { SessionProviderDouble } from './sessionDouble';
@@ -12,7 +13,12 @@ export interface AppUnderTest {
 }
 
 /** The HTTP app with response validation on, over in-memory sessions. */
-export function appWithDoubles(env: Record<string, string> = {}, codexAvailable = true): AppUnderTest {
+export function appWithDoubles(
+  env: Record<string, string> = {},
+  codexAvailable = true,
+  overrides: Partial<Services> = {},
+  appOverrides: Partial<Pick<AppOptions, 'metrics' | 'authenticator'>> = {},
+): AppUnderTest {
   const config = parseConfig({ OPENAI_API_KEY: 'sk-test', MAX_BODY_BYTES: '4096', ...env });
   const sessions = new SessionProviderDouble();
   const app = createApp({
@@ -25,8 +31,10 @@ export function appWithDoubles(env: Record<string, string> = {}, codexAvailable 
       sessions,
       spec: loadSpec(),
       version: '0.0.0-test',
+      ...overrides,
     },
     authenticator: createAuthenticator(config, silentLogger),
+    ...appOverrides,
     logger: silentLogger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,

@@ -25,12 +25,22 @@ export interface SessionProvider {
   usageOf(userId: string): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
+  /** False once shutdown started. */
+  readonly accepting: boolean;
 }
 
 export interface Services {
   config: Pick<
     Config,
-    'openaiApiKey' | 'securityMethod' | 'sseKeepaliveMs' | 'model' | 'maxStreamsPerUser' | 'baseDataDir'
+    | 'openaiApiKey'
+    | 'securityMethod'
+    | 'sseKeepaliveMs'
+    | 'model'
+    | 'maxStreamsPerUser'
+    | 'baseDataDir'
+    | 'codexHome'
+    | 'multiUser'
+    | 'isolation'
   >;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
   isolation: Pick<Isolation, 'status'>;
