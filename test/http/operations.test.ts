@@ -194,16 +194,14 @@ describe('GET /metrics', () => {
       expect(res.text).toContain(`# TYPE ${name} `);
   });
 
-  it('counts turns by status, their first delta, problems by type and open streams', async () => {
-    const { app, registry, sessions } = withMetrics({});
-    await request(app).post('/chat').send({ messages: [{ content: 'ping' }], stream: false }).expect(200);
+  it('counts problems by type in the one error middleware; a finished stream is no longer open', async () => {
+    const { app } = withMetrics({});
     await request(app).get('/threads/nope/turns/nope').expect(404);
-    // The double plays turns itself; the session manager tells real turns to the registry the same way.
-    for (const run of sessions.sessionOf('default').allTurns) registry.turnStarted(run);
-    const streamed = request(app).post('/chat').send({ messages: [{ content: 'ping' }] });
-    await streamed.expect(200);
+    await request(app).post('/chat').send({ messages: [] }).expect(400);
+    await request(app).post('/chat').send({ messages: [{ content: 'ping' }] }).expect(200);
     const text = (await request(app).get('/metrics').expect(200)).text;
     expect(text).toMatch(/codex_bridge_problems_total\{type="turn-not-found",status="404"\} 1/);
+    expect(text).toMatch(/codex_bridge_problems_total\{type="validation-error",status="400"\} 1/);
     expect(text).toMatch(/codex_bridge_sse_streams_open 0/);
   });
 
