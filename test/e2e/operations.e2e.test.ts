@@ -60,6 +60,25 @@ describe('probes and metrics', () => {
     });
   });
 
+  it('/readyz flips to 503 storage when BASE_DATA_DIR stops being writable, and back; /status stays 200', async () => {
+    await withBridge({}, async (bridge) => {
+      await request(bridge.url).get('/readyz').expect(200);
+      const aside = `${bridge.dataDir}-aside`;
+      fs.renameSync(bridge.dataDir, aside);
+      fs.writeFileSync(bridge.dataDir, 'a file where the data directory was');
+      try {
+        const res = await request(bridge.url).get('/readyz').expect(503);
+        expect(res.body.causes).toEqual([{ check: 'storage', detail: expect.stringContaining('BASE_DATA_DIR') }]);
+        await request(bridge.url).get('/status').expect(200);
+        await request(bridge.url).get('/healthz').expect(200);
+      } finally {
+        fs.rmSync(bridge.dataDir);
+        fs.renameSync(aside, bridge.dataDir);
+      }
+      await request(bridge.url).get('/readyz').expect(200);
+    });
+  });
+
   it('serves /metrics on a separate listener with METRICS_PORT, not on the main port', async () => {
     await withBridge({ METRICS_PORT: '0' }, async (bridge) => {
       expect(bridge.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
