@@ -33,10 +33,14 @@ for (const [format, file] of [
   });
 }
 
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.sdk-types.json')], {
-  cwd: root,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.sdk-types.json')],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 // tsc does not copy hand-written .d.ts files; the SDK's types import the generated ones.
 fs.mkdirSync(path.join(out, 'dist', 'types', 'generated'), { recursive: true });
 fs.copyFileSync(path.join(root, 'generated', 'api.d.ts'), path.join(out, 'dist', 'types', 'generated', 'api.d.ts'));
@@ -45,7 +49,8 @@ const types = './dist/types/src/sdk/index.d.ts';
 const sdkPackage = {
   name: 'codex-api-bridge-sdk',
   version: rootPackage.version,
-  description: 'Typed client for the Codex API Bridge (generated from its openapi.yaml): chat, SSE streams, threads, approvals',
+  description:
+    'Typed client for the Codex API Bridge (generated from its openapi.yaml): chat, SSE streams, threads, approvals',
   license: rootPackage.license,
   engines: { node: '>=18' },
   sideEffects: false,

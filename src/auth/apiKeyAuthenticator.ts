@@ -59,7 +59,10 @@ export class ApiKeyAuthenticator implements Authenticator {
     this.inline = inline.entries;
     if (config.file) this.loadFileAtStart(config.file);
     if (this.inline.length + this.fileEntries.length === 0)
-      this.logger.warn({}, 'SECURITY_METHOD=ApiKey but no key is configured yet: every request gets 401 until one is added');
+      this.logger.warn(
+        {},
+        'SECURITY_METHOD=ApiKey but no key is configured yet: every request gets 401 until one is added',
+      );
   }
 
   /** Number of keys known now (for logs and tests). */
@@ -82,7 +85,9 @@ export class ApiKeyAuthenticator implements Authenticator {
       stat = fs.statSync(file);
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      throw new ApiKeyConfigError(`API_KEYS_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw new ApiKeyConfigError(
+        `API_KEYS_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
     }
     const parsed = parseApiKeys(text, 'API_KEYS_FILE');
     if (parsed.problems.length > 0) throw new ApiKeyConfigError(parsed.problems.join('; '));
@@ -108,7 +113,8 @@ export class ApiKeyAuthenticator implements Authenticator {
       }
       const parsed = parseApiKeys(await fs.promises.readFile(file, 'utf8'), 'API_KEYS_FILE');
       // A line that does not parse is skipped (and logged), the others stay usable: a typo must not lock everyone out.
-      if (parsed.problems.length > 0) this.logger.warn({ problems: parsed.problems }, 'API_KEYS_FILE has entries that are skipped');
+      if (parsed.problems.length > 0)
+        this.logger.warn({ problems: parsed.problems }, 'API_KEYS_FILE has entries that are skipped');
       this.fileEntries = parsed.entries;
       this.fileVersion = stat;
       this.checkedAt = this.now();

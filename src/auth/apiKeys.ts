@@ -62,7 +62,8 @@ export function parseApiKeys(text: string, source: string): ParsedKeys {
       return { entries, problems: [`${source}: not valid JSON (${(error as Error).message})`] };
     }
     const parsed = jsonSchema.safeParse(json);
-    if (!parsed.success) return { entries, problems: [`${source}: expected {"<user id>": "<sha256 hex>" | ["<sha256 hex>", ...]}`] };
+    if (!parsed.success)
+      return { entries, problems: [`${source}: expected {"<user id>": "<sha256 hex>" | ["<sha256 hex>", ...]}`] };
     for (const [userId, hashes] of Object.entries(parsed.data)) {
       for (const hash of Array.isArray(hashes) ? hashes : [hashes]) {
         const entry = entryOf(userId, hash, `${source} "${userId}"`, problems);

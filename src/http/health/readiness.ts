@@ -37,12 +37,16 @@ function isolationProblem(services: Services): string | undefined {
 /** Every failing check, in a fixed order; empty when the bridge can serve chats. */
 export async function readinessCauses(services: Services): Promise<ReadinessCause[]> {
   const causes: ReadinessCause[] = [];
-  if (!services.codex.command) causes.push({ check: 'codex', detail: 'no codex binary found (CODEX_BINARY_PATH, PATH or the npm package)' });
+  if (!services.codex.command)
+    causes.push({ check: 'codex', detail: 'no codex binary found (CODEX_BINARY_PATH, PATH or the npm package)' });
   const storage = await storageProblem(services.config.baseDataDir);
   if (storage) causes.push({ check: 'storage', detail: storage });
   const idp = services.identityProvider?.status;
   if (idp?.state === 'unreachable' || idp?.state === 'credentials-rejected') {
-    causes.push({ check: 'identity_provider', detail: `the identity provider is ${idp.state}${idp.detail ? `: ${idp.detail}` : ''}` });
+    causes.push({
+      check: 'identity_provider',
+      detail: `the identity provider is ${idp.state}${idp.detail ? `: ${idp.detail}` : ''}`,
+    });
   }
   const isolation = isolationProblem(services);
   if (isolation) causes.push({ check: 'isolation', detail: isolation });
