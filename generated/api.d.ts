@@ -46,6 +46,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness probe
+         * @description Public. 200 while the process runs and its event loop answers; it checks nothing else, so a
+         *     restart is only triggered by a bridge that is really stuck. Use `/readyz` to decide whether to send traffic.
+         */
+        get: operations["getHealthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness probe
+         * @description Public. 200 when the bridge can serve chats now; 503 with a problem naming every failing check when
+         *     codex is missing (`codex`), the data directory (BASE_DATA_DIR) cannot be written (`storage`), the
+         *     identity provider is unreachable or rejects the bridge's client credentials (`identity_provider`,
+         *     SECURITY_METHOD=Keycloak), a jail is required but none can be had (`isolation`), or the bridge is
+         *     shutting down (`draining`). It never starts a codex process; the storage check writes and removes one
+         *     small file. A missing OpenAI key does not make the bridge unready (codex may have its own credential;
+         *     chat answers `api-key-missing` when it has none), `/status` reports it.
+         */
+        get: operations["getReadyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -506,6 +553,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready";
+            /** @description The checks that passed. */
+            checks: components["schemas"]["ReadinessCheck"][];
+        };
+        /** @enum {string} */
+        ReadinessCheck: "codex" | "storage" | "identity_provider" | "isolation" | "draining";
+        NotReadyProblem: components["schemas"]["Problem"] & {
+            causes: {
+                check: components["schemas"]["ReadinessCheck"];
+                detail: string;
+            }[];
+        };
         /** @description An RFC 9457 problem details object. */
         Problem: {
             /** @description A URI naming the kind of problem. */
@@ -543,7 +608,7 @@ export interface components {
             codex_version: string | null;
             api_key_configured: boolean;
             /** @enum {string} */
-            security_method: "none" | "keycloak";
+            security_method: "none" | "keycloak" | "apikey";
             /** @description Per-user codex processes running now. */
             active_sessions: number;
             max_sessions: number;
@@ -1662,6 +1727,89 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    getHealthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    getReadyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to serve. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "checks": [
+                     *         "codex",
+                     *         "storage",
+                     *         "identity_provider",
+                     *         "isolation",
+                     *         "draining"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready; `causes` names each failing check. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:codex-api-bridge:problem:not-ready",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "not ready: codex: no codex binary found",
+                     *       "instance": "/readyz",
+                     *       "causes": [
+                     *         {
+                     *           "check": "codex",
+                     *           "detail": "no codex binary found"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["NotReadyProblem"];
                 };
             };
         };

@@ -3,7 +3,9 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { ConfigError, parseConfig, type Config } from './config/env';
 import { createLogger } from './logger';
-import { startBridge } from './server';
+import { ApiKeyConfigError, IdentityProviderStartupError } from './auth';
+import { IsolationUnavailableError } from './isolation';
+import { ListenError, startBridge } from './server';
 
 dotenv.config({ quiet: true });
 
@@ -65,7 +67,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
+/** Start-up failures the operator fixes in the configuration: one line naming the variable, no stack trace. */
+const CONFIGURATION_ERRORS = [ListenError, ApiKeyConfigError, IsolationUnavailableError, IdentityProviderStartupError];
+
 main().catch((error: unknown) => {
-  console.error(error);
+  if (CONFIGURATION_ERRORS.some((kind) => error instanceof kind)) console.error(`Cannot start: ${(error as Error).message}`);
+  else console.error(error);
   process.exit(1);
 });

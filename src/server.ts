@@ -1,4 +1,6 @@
+import dns from 'node:dns/promises';
 import http from 'node:http';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAuthenticator } from './auth';
 import { probeCodex, type CodexBinaryInfo } from './codex/binary';
@@ -6,11 +8,13 @@ import { SessionManager } from './codex/sessionManager';
 import type { Config } from './config/env';
 import { createApp } from './http/app';
 import { ConnectionLimiter } from './http/connectionLimiter';
+import { createMetricsApp } from './http/metricsRoute';
 import { problemType } from './http/errors';
 import { LoadGuard } from './http/loadGuard';
 import { loadSpec } from './http/spec';
 import { Isolation } from './isolation';
 import type { Logger } from './logger';
+import { BridgeMetrics } from './metrics/bridgeMetrics';
 import { ModelRelay } from './relay/modelRelay';
 import packageJson from '../package.json';
 
@@ -20,7 +24,10 @@ export interface RunningBridge {
   codex: CodexBinaryInfo;
   isolation: Isolation;
   relay: ModelRelay | undefined;
+  metrics: BridgeMetrics;
   url: string;
+  /** The separate /metrics listener (METRICS_PORT), when there is one. */
+  metricsUrl: string | undefined;
   /** Stops accepting, lets running turns finish within SHUTDOWN_GRACE_SECONDS, ends every codex process. */
   close(): Promise<void>;
 }
@@ -67,6 +74,8 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
 
 /** Wires config, codex, sessions, auth and HTTP together and listens. Used by main and by end-to-end tests. */
 export async function startBridge(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBridge> {
+  await resolvable(config.host, 'HOST');
+  if (config.metrics.port !== undefined) await resolvable(config.metrics.host, 'METRICS_HOST');
   const codex = await probeCodex(config.codexBinaryPath);
   if (codex.command) {
     logger.info({ binary: codex.command.file, source: codex.command.source, version: codex.version }, 'codex found');
@@ -77,7 +86,8 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     );
   }
   if (!config.openaiApiKey) logger.warn('OPENAI_API_KEY is not set: codex cannot reach the model until it is');
-  const authenticator = createAuthenticator(config, logger);
+  const metrics = new BridgeMetrics();
+  const authenticator = createAuthenticator(config, logger, { observer: metrics });
   // Before anything that needs stopping: in strict mode a failed check ends start-up here.
   await authenticator.identityProvider?.start(config.keycloak?.startupCheck ?? 'off');
   const isolation = await Isolation.create(config, codex.command, logger);
@@ -92,7 +102,8 @@ export async function startBridge(config: Config, logger: Logger, options: Start
         onUsage: (userKey, usage) => usageSink.sessions?.recordMetered(userKey, usage),
       })
     : undefined;
-  const sessions = new SessionManager(config, codex, isolation, relay, logger);
+  const sessions = new SessionManager(config, codex, isolation, relay, logger, metrics);
+  metrics.watch(sessions);
   usageSink.sessions = sessions;
   sessions.startCleanup();
   const connections = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerClient);
@@ -117,6 +128,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     validateResponses: options.validateResponses ?? false,
+    metrics: { registry: metrics, token: config.metrics.token, onMainPort: config.metrics.onMainPort },
   });
 
   // Node checks the timeouts below only this often (30 s by default), which would let a slow client stay twice as long.
@@ -130,20 +142,21 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   // Longer than the usual client and proxy idle timeouts (60 s), so a client never reuses a socket the
   // server is closing at that moment (ECONNRESET under load, seen in the benchmark).
   server.keepAliveTimeout = 65_000;
+  const metricsServer =
+    config.metrics.port !== undefined ? http.createServer(createMetricsApp(metrics, config.metrics.token, logger)) : undefined;
+  let url: string;
+  let metricsUrl: string | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
+    url = await listen(server, config.port, config.host, 'PORT', 'HOST');
+    if (metricsServer) metricsUrl = await listen(metricsServer, config.metrics.port ?? 0, config.metrics.host, 'METRICS_PORT', 'METRICS_HOST');
   } catch (error) {
+    server.close();
+    authenticator.identityProvider?.stop();
     await relay?.close();
     throw error;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info(
-    { url, securityMethod: config.securityMethod, maxSessions: config.maxSessions },
+    { url, securityMethod: config.securityMethod, maxSessions: config.maxSessions, metrics: metricsUrl ? `${metricsUrl}/metrics` : config.metrics.onMainPort ? `${url}/metrics` : 'off' },
     'Codex API Bridge listening',
   );
 
@@ -152,6 +165,8 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     closing ??= (async () => {
       authenticator.identityProvider?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       await sessions.shutdown(config.shutdownGraceMs);
       await relay?.close();
       server.closeAllConnections();
@@ -159,5 +174,41 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     })();
     return closing;
   };
-  return { server, sessions, codex, isolation, relay, url, close };
+  return { server, sessions, codex, isolation, relay, metrics, url, metricsUrl, close };
+}
+
+/** A listen failure the operator can fix by changing one variable, told in one line naming it. */
+export class ListenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+/** A HOST that is a name must resolve now, not fail later as a raw getaddrinfo error. */
+async function resolvable(host: string, variable: string): Promise<void> {
+  if (net.isIP(host) !== 0) return;
+  try {
+    await dns.lookup(host);
+  } catch (error) {
+    throw new ListenError(`${variable}: the host name '${host}' does not resolve (${(error as NodeJS.ErrnoException).code ?? String(error)}); use an IP address or a name this machine can resolve`);
+  }
+}
+
+function listen(server: http.Server, port: number, host: string, portVariable: string, hostVariable: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new ListenError(`${portVariable}: port ${port} on ${host} is already in use (another bridge or service?); choose another ${portVariable} or stop that process`));
+      else if (error.code === 'EADDRNOTAVAIL') reject(new ListenError(`${hostVariable}: ${host} is not an address of this machine; use one of its addresses, 127.0.0.1 or 0.0.0.0`));
+      else if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') reject(new ListenError(`${hostVariable}: the host name ${host} does not resolve (${error.code})`));
+      else if (error.code === 'EACCES') reject(new ListenError(`${portVariable}: not allowed to listen on port ${port} (ports below 1024 need privileges)`));
+      else reject(error);
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : net.isIPv6(host) ? `[${host}]` : host;
+      resolve(`http://${shown}:${bound}`);
+    });
+  });
 }

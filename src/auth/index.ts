@@ -1,4 +1,5 @@
 import type { Config } from '../config/env';
+import { ApiKeyAuthenticator } from './apiKeyAuthenticator';
 import { KeycloakAuthenticator, type KeycloakAuthenticatorOptions } from './keycloakAuthenticator';
 import { silentLogger, type AuthLogger } from './logger';
 import { NoneAuthenticator } from './noneAuthenticator';
@@ -14,6 +15,9 @@ export {
   type KeycloakAuthenticatorOptions,
 } from './keycloakAuthenticator';
 export { extractBearerToken } from './bearerToken';
+export { ApiKeyAuthenticator, ApiKeyConfigError, type ApiKeyAuthenticatorOptions } from './apiKeyAuthenticator';
+export { hashApiKey, newApiKey, parseApiKeys, userOfKey, API_KEY_PREFIX } from './apiKeys';
+export type { IntrospectionObserver } from './keycloakAuthenticator';
 export { enforceAccessRules, hasAudience, hasRole, type AccessRules } from './accessRules';
 export { ExpiringLruCache, tokenCacheKey } from './introspectionCache';
 export {
@@ -47,6 +51,15 @@ export function createAuthenticator(
         : "Authentication disabled: every request acts as user 'default'",
     );
     return new NoneAuthenticator(config.allowUserIdOverride);
+  }
+  if (config.securityMethod === 'apikey') {
+    if (!config.apiKeys) throw new Error('SECURITY_METHOD=ApiKey but the API key configuration is missing');
+    const authenticator = new ApiKeyAuthenticator(config.apiKeys, { logger });
+    logger.info(
+      { securityMethod: 'apikey', file: config.apiKeys.file, keys: authenticator.keyCount },
+      'Authentication by static API keys',
+    );
+    return authenticator;
   }
   const keycloak = config.keycloak;
   if (!keycloak) {

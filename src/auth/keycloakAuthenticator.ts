@@ -19,6 +19,12 @@ export interface KeycloakAuthenticatorOptions {
   logger?: AuthLogger;
   /** Milliseconds since the epoch; replaceable so tests can move time without fake timers breaking fetch. */
   now?: () => number;
+  /** Told of every token lookup (cache hit or miss) and every failed introspection, for metrics. */
+  observer?: IntrospectionObserver;
+}
+
+export interface IntrospectionObserver {
+  onIntrospection(outcome: 'cache-hit' | 'cache-miss' | 'idp-error'): void;
 }
 
 /**
@@ -34,6 +40,7 @@ export class KeycloakAuthenticator implements Authenticator {
   /** Resolves with the claims of an active token, or undefined for an inactive one. */
   private readonly pending = new SingleFlight<ActiveTokenClaims | undefined>();
   private readonly logger: AuthLogger;
+  private readonly observer: IntrospectionObserver | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -41,6 +48,7 @@ export class KeycloakAuthenticator implements Authenticator {
     options: KeycloakAuthenticatorOptions = {},
   ) {
     this.logger = options.logger ?? silentLogger;
+    this.observer = options.observer;
     this.now = options.now ?? Date.now;
     this.client = new IntrospectionClient(config);
     this.cache = new ExpiringLruCache(config.cacheMaxEntries, this.now);
@@ -82,7 +90,9 @@ export class KeycloakAuthenticator implements Authenticator {
 
   private async activeClaims(token: string): Promise<ActiveTokenClaims & { sub: string }> {
     const key = tokenCacheKey(token);
-    const claims = this.cache.get(key) ?? (await this.pending.run(key, () => this.introspect(token, key)));
+    const cached = this.cache.get(key);
+    this.observer?.onIntrospection(cached ? 'cache-hit' : 'cache-miss');
+    const claims = cached ?? (await this.pending.run(key, () => this.introspect(token, key)));
     if (!claims) {
       throw new UnauthorizedError('The bearer token is invalid, expired or revoked');
     }
@@ -105,6 +115,7 @@ export class KeycloakAuthenticator implements Authenticator {
     try {
       result = await this.client.introspect(token);
     } catch (error) {
+      this.observer?.onIntrospection('idp-error');
       this.identityProvider.record(resultOfFailure(error));
       throw this.unavailable(error, this.now() - startedAt);
     }

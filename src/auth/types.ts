@@ -4,7 +4,7 @@ import type { IdentityProviderHealth } from './identityProviderHealth';
 export interface AuthenticatedUser {
   /** The raw user id (Keycloak `sub`, an override, or `default`); SessionManager maps it to a safe directory. */
   id: string;
-  source: 'default' | 'override' | 'keycloak';
+  source: 'default' | 'override' | 'keycloak' | 'apikey';
   /** preferred_username or username from the token, for logs only. */
   username?: string | undefined;
 }
@@ -18,7 +18,7 @@ export interface AuthRequest {
 }
 
 export interface Authenticator {
-  readonly method: 'none' | 'keycloak';
+  readonly method: 'none' | 'keycloak' | 'apikey';
   /** The identity provider's health, for authenticators that have one (Keycloak). */
   readonly identityProvider?: IdentityProviderHealth;
   /** Resolves the user or throws UnauthorizedError / ForbiddenError / ServiceUnavailableError from src/http/errors. */

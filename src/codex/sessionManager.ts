@@ -9,6 +9,7 @@ import { AppServerProcess, providerArgs } from './appServer';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
 import { DataDirectoryError, prepareDirectory } from './dataDirectory';
+import { NO_OBSERVER, type SessionEndReason, type SessionObserver } from './observer';
 import { CodexSession } from './session';
 import { isOutOfSpace, StorageHealth, type StorageReport } from './storageHealth';
 import { EventLedger, TurnStore } from './turnStore';
@@ -72,7 +73,7 @@ export class SessionManager {
   private readonly turnStores = new Map<string, TurnStore>();
   private readonly usageStores = new Map<string, UsageStore>();
   private cleanupTimer: NodeJS.Timeout | undefined;
-  private accepting = true;
+  private acceptingNew = true;
   /** Every user's kept turn events together, under EVENTS_MAX_BYTES. */
   readonly eventLedger: EventLedger;
   readonly storage: StorageHealth;
@@ -84,6 +85,7 @@ export class SessionManager {
     /** Present when the operator set OPENAI_API_KEY: codex then reaches the model only through it. */
     private readonly relay: ModelRelay | undefined,
     private readonly logger: Logger,
+    private readonly observer: SessionObserver = NO_OBSERVER,
   ) {
     this.eventLedger = new EventLedger(config.eventsMaxBytes);
     this.storage = new StorageHealth(config.baseDataDir, config.storageMinFreeBytes);
@@ -109,6 +111,18 @@ export class SessionManager {
     return this.config.maxSessions;
   }
 
+  /** False once shutdown started: readiness reports the bridge as draining. */
+  get accepting(): boolean {
+    return this.acceptingNew;
+  }
+
+  /** The outer process (the jail's, when there is one) of every live session, by user directory. */
+  sessionProcesses(): Array<{ user: string; pid: number }> {
+    return [...this.sessions.entries()].flatMap(([user, session]) =>
+      session.alive && session.pid !== undefined ? [{ user, pid: session.pid }] : [],
+    );
+  }
+
   /** The running session of a user, if any, without starting one. */
   peek(userId: string): CodexSession | undefined {
     const session = this.sessions.get(userDirectoryName(userId));
@@ -128,7 +142,7 @@ export class SessionManager {
   }
 
   async acquire(userId: string): Promise<SessionLease> {
-    if (!this.accepting)
+    if (!this.acceptingNew)
       throw new ServiceUnavailableError('the bridge is shutting down', RETRY_AFTER_SECONDS, 'shutting-down');
     const key = userDirectoryName(userId);
     const session = await this.sessionFor(key, userId);
@@ -157,7 +171,7 @@ export class SessionManager {
     await Promise.all(
       [...this.sessions.entries()].map(([key, session]) => {
         const why = session.shouldRecycle();
-        return why ? this.stopSession(key, session, `recycled: ${why}`) : undefined;
+        return why ? this.stopSession(key, session, 'recycled', why) : undefined;
       }),
     );
     const idle = [...this.sessions.entries()].filter(
@@ -169,7 +183,7 @@ export class SessionManager {
 
   /** Stops accepting, lets running turns finish within the grace period, interrupts the rest, ends every child. */
   async shutdown(graceMs: number): Promise<void> {
-    this.accepting = false;
+    this.acceptingNew = false;
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     await Promise.allSettled(this.starting.values());
     const deadline = Date.now() + graceMs;
@@ -191,7 +205,7 @@ export class SessionManager {
     if (pending) return pending;
     if (existing && recycle) {
       // Registered as starting at once, so that a concurrent request waits for the new process, not a second one.
-      const restart = this.stopSession(key, existing, `recycled: ${recycle}`)
+      const restart = this.stopSession(key, existing, 'recycled', recycle)
         .then(() => this.startSession(key, userId))
         .finally(() => this.starting.delete(key));
       this.starting.set(key, restart);
@@ -283,6 +297,7 @@ export class SessionManager {
         onTurnStarted: (run) => {
           turns.add(run);
           void run.done.then(() => this.noteTurnStorage(run));
+          this.observer.turnStarted(run);
         },
       },
       this.usageStoreFor(key),
@@ -290,10 +305,12 @@ export class SessionManager {
     );
     ready.session = started;
     this.sessions.set(key, started);
+    this.observer.sessionStarted();
     void server.exited.then((reason) => {
       if (relayToken) this.relay?.revoke(relayToken);
       if (this.sessions.get(key) !== started) return;
       this.sessions.delete(key);
+      this.observer.sessionEnded('crashed');
       logger.warn({ reason }, 'codex app-server exited; the next request starts a new one');
     });
     return started;
@@ -347,9 +364,15 @@ export class SessionManager {
     );
   }
 
-  private async stopSession(key: string, session: CodexSession, why: string): Promise<void> {
+  private async stopSession(
+    key: string,
+    session: CodexSession,
+    why: Exclude<SessionEndReason, 'crashed'>,
+    detail?: string,
+  ): Promise<void> {
     if (this.sessions.get(key) === session) this.sessions.delete(key);
-    this.logger.info({ user: key, why }, 'stopping codex session');
+    this.observer.sessionEnded(why);
+    this.logger.info({ user: key, why, ...(detail ? { detail } : {}) }, 'stopping codex session');
     await session.stop();
   }
 }

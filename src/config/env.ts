@@ -108,8 +108,13 @@ export const envSchema = z
     SECURITY_METHOD: z
       .string()
       .transform((value) => value.trim().toLowerCase())
-      .pipe(z.enum(['none', 'keycloak']))
+      .pipe(z.enum(['none', 'keycloak', 'apikey']))
       .default('none'),
+    API_KEYS_FILE: optionalString,
+    API_KEYS: optionalString,
+    METRICS_TOKEN: optionalString,
+    METRICS_HOST: optionalString,
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     KEYCLOAK_BASE_URL: optionalUrl,
     KEYCLOAK_REALM: optionalString,
     KEYCLOAK_CLIENT_ID: optionalString,
@@ -141,6 +146,14 @@ function missingKeycloakSettings(environment: NodeJS.ProcessEnv): string[] {
     }
   }
   return problems;
+}
+
+function missingApiKeySettings(environment: NodeJS.ProcessEnv): string[] {
+  if ((environment.SECURITY_METHOD ?? '').trim().toLowerCase() !== 'apikey') return [];
+  const isSet = (name: string): boolean => (environment[name] ?? '').trim() !== '';
+  return isSet('API_KEYS_FILE') || isSet('API_KEYS')
+    ? []
+    : ['API_KEYS_FILE: is required when SECURITY_METHOD=ApiKey (or API_KEYS); make a key with `npm run apikey -- --user <id>`'];
 }
 
 export type Env = z.infer<typeof envSchema>;
@@ -190,6 +203,23 @@ export interface PolicyCeiling {
   sandboxModes: SandboxMode[];
   /** Whether a caller may accept codex's request to run a command outside its sandbox. */
   allowEscalation: boolean;
+}
+
+export interface ApiKeyConfig {
+  /** `user_id:sha256-hex` lines (or a JSON object of user id to hash), re-read when it changes. */
+  file: string | undefined;
+  /** The same entries inline, comma- or newline-separated. */
+  inline: string | undefined;
+}
+
+export interface MetricsConfig {
+  /** Bearer token /metrics asks for, when set. */
+  token: string | undefined;
+  /** A listener of its own for /metrics, instead of the main port. */
+  port: number | undefined;
+  host: string;
+  /** Served on the main port: no separate port, and either a token or no authentication at all. */
+  onMainPort: boolean;
 }
 
 export interface Config {
@@ -263,8 +293,10 @@ export interface Config {
   /** An idle app-server is restarted after serving this many threads, or above this RSS (0: never). */
   codexRecycleAfterThreads: number;
   codexRecycleRssBytes: number;
-  securityMethod: 'none' | 'keycloak';
+  securityMethod: 'none' | 'keycloak' | 'apikey';
   keycloak: KeycloakConfig | undefined;
+  apiKeys: ApiKeyConfig | undefined;
+  metrics: MetricsConfig;
 }
 
 export class ConfigError extends Error {
@@ -279,6 +311,7 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)),
     ...missingKeycloakSettings(environment),
+    ...missingApiKeySettings(environment),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
@@ -351,6 +384,16 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     codexRecycleRssBytes: env.CODEX_RECYCLE_RSS_BYTES,
     securityMethod: env.SECURITY_METHOD,
     keycloak: env.SECURITY_METHOD === 'keycloak' ? keycloakConfig(env) : undefined,
+    apiKeys:
+      env.SECURITY_METHOD === 'apikey'
+        ? { file: env.API_KEYS_FILE ? path.resolve(env.API_KEYS_FILE) : undefined, inline: env.API_KEYS }
+        : undefined,
+    metrics: {
+      token: env.METRICS_TOKEN,
+      port: env.METRICS_PORT,
+      host: env.METRICS_HOST ?? '127.0.0.1',
+      onMainPort: env.METRICS_PORT === undefined && (env.SECURITY_METHOD === 'none' || env.METRICS_TOKEN !== undefined),
+    },
   };
 }
 
@@ -407,6 +450,12 @@ function contains(outer: string, inner: string): boolean {
 /** Rules between variables, checked once the values themselves are valid. */
 function crossFieldProblems(env: Env): string[] {
   const problems: string[] = [];
+  if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined)
+    problems.push('METRICS_HOST: only used with METRICS_PORT (the separate /metrics listener); set METRICS_PORT too');
+  if (env.METRICS_HOST !== undefined && net.isIP(env.METRICS_HOST) === 0 && !/^[A-Za-z0-9.-]+$/.test(env.METRICS_HOST))
+    problems.push(`METRICS_HOST: '${env.METRICS_HOST}' is neither an IP address nor a host name`);
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < 16)
+    problems.push('METRICS_TOKEN: use at least 16 characters (e.g. openssl rand -hex 32)');
   if (env.HOST !== undefined && net.isIP(env.HOST) === 0 && !/^[A-Za-z0-9.-]+$/.test(env.HOST))
     problems.push(`HOST: '${env.HOST}' is neither an IP address nor a host name`);
   else if (env.HOST !== undefined && !net.isIPv4(env.HOST) && /^\d+(\.\d+){3}$/.test(env.HOST))
@@ -419,7 +468,7 @@ function crossFieldProblems(env: Env): string[] {
   ) {
     problems.push(
       `HOST: '${env.HOST}' would let anyone on the network run commands without authentication (SECURITY_METHOD=None); ` +
-        'bind to 127.0.0.1, set SECURITY_METHOD=Keycloak, or set ALLOW_UNAUTHENTICATED_REMOTE=true if you really mean it',
+        'bind to 127.0.0.1, set SECURITY_METHOD=Keycloak or ApiKey, or set ALLOW_UNAUTHENTICATED_REMOTE=true if you really mean it',
     );
   }
   const origins = env.CORS_ORIGINS.trim();

@@ -10,9 +10,11 @@ import { authMiddleware } from './authMiddleware';
 import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
 import type { Handler, HandlerContext, Handlers, OperationId } from './operations';
+import type { BridgeMetrics } from '../metrics/bridgeMetrics';
+import { metricsHandler } from './metricsRoute';
 import { notFoundHandler, problemHandler } from './problemMiddleware';
 import { requestLog } from './requestLog';
-import { operationsOf } from './spec';
+import { documentForPrefix, forwardedPrefix, operationsOf } from './spec';
 
 export interface AppOptions {
   services: Services;
@@ -22,6 +24,8 @@ export interface AppOptions {
   corsOrigins: '*' | string[];
   /** On in tests: any answer that does not match openapi.yaml fails. */
   validateResponses?: boolean;
+  /** Prometheus metrics; `/metrics` is served on this app only when `onMainPort`. */
+  metrics?: { registry: BridgeMetrics; token: string | undefined; onMainPort: boolean };
   /** Replaces handlers, for unit tests of the HTTP layer. */
   handlers?: Partial<Handlers>;
 }
@@ -51,7 +55,8 @@ export function createApp(options: AppOptions): Express {
   const { services, logger } = options;
   const { document } = services.spec;
   const operations = operationsOf(document);
-  const handlers: Handlers = { ...createHandlers(services, logger), ...options.handlers };
+  const metrics = options.metrics?.registry;
+  const handlers: Handlers = { ...createHandlers(services, logger, metrics), ...options.handlers };
 
   const app = express();
   app.disable('x-powered-by');
@@ -66,9 +71,20 @@ export function createApp(options: AppOptions): Express {
       }),
     );
   }
-  // The UI page at /docs/ and its assets; swagger-ui's setup() would answer its page for any path below.
-  app.use('/docs', swaggerUi.serve);
-  app.get(['/docs', '/docs/index.html'], swaggerUi.setup(document, { swaggerOptions: { persistAuthorization: true } }));
+  // Before authentication: /metrics has its own (METRICS_TOKEN), it is not one of the API's operations.
+  if (options.metrics?.onMainPort) app.get('/metrics', metricsHandler(options.metrics.registry, options.metrics.token));
+  const swaggerOptions = { swaggerOptions: { persistAuthorization: true } };
+  // The UI page at /docs/ and its assets; anything else below /docs is a 404 problem. swagger-ui-express
+  // renders req.swaggerDoc when set: the document as seen through the caller's proxy.
+  app.use(
+    '/docs',
+    ((req, _res, next) => {
+      (req as { swaggerDoc?: unknown }).swaggerDoc = documentForPrefix(document, forwardedPrefix(req.get('x-forwarded-prefix')));
+      next();
+    }) satisfies RequestHandler,
+    swaggerUi.serveFiles(document, swaggerOptions),
+  );
+  app.get(['/docs', '/docs/index.html'], swaggerUi.setup(document, swaggerOptions));
   app.use('/docs', (req, _res, next) => next(new NotFoundError(`no file ${req.path} under /docs`)));
   app.use(authMiddleware(options.authenticator, operations));
   app.use(
@@ -99,6 +115,6 @@ export function createApp(options: AppOptions): Express {
     app[operation.method](operation.expressPath, bind(handler));
   }
   app.use(notFoundHandler());
-  app.use(problemHandler(logger));
+  app.use(problemHandler(logger, metrics));
   return app;
 }

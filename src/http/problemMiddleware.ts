@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CodexExitedError, CodexRpcError, CodexTimeoutError } from '../codex/errors';
 import type { Logger } from '../logger';
+import type { BridgeMetrics } from '../metrics/bridgeMetrics';
 import { BadGatewayError, DomainError, NotFoundError, ValidationError } from '../errors';
 import { isOpenAiPath, openAiErrorBody } from '../openai/errors';
 import { HttpProblem, problemFor, problemType, type InvalidParam, type Problem } from './errors';
@@ -94,7 +95,7 @@ export function notFoundHandler(): RequestHandler {
 }
 
 /** The one place that turns any error into an RFC 9457 answer (OpenAI's error shape under /v1). */
-export function problemHandler(logger: Logger): ErrorRequestHandler {
+export function problemHandler(logger: Logger, metrics?: Pick<BridgeMetrics, 'problem'>): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       logger.error({ err: error, path: req.path }, 'error after the answer started');
@@ -124,6 +125,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       };
     }
     if (problem.status >= 500) logger.warn({ problem }, 'request failed');
+    metrics?.problem(problem.type.slice(problem.type.lastIndexOf(':') + 1), problem.status);
     for (const [name, value] of Object.entries(headers)) if (value) res.setHeader(name, value);
     if (isOpenAiPath(req.path)) {
       // The same problem and status, in the shape OpenAI clients read their message from.

@@ -65,3 +65,26 @@ export function operationsOf(document: OpenApiDocument): SpecOperation[] {
   }
   return operations;
 }
+
+/** A prefix a reverse proxy may announce: path segments of safe characters only. */
+const SAFE_PREFIX = /^(\/[A-Za-z0-9._~-]+)+\/?$/;
+
+/** X-Forwarded-Prefix, when a reverse proxy serves the bridge under a path (e.g. `/codex`). */
+export function forwardedPrefix(header: string | undefined): string | undefined {
+  const value = header?.split(',')[0]?.trim();
+  return value && SAFE_PREFIX.test(value) ? value.replace(/\/$/, '') : undefined;
+}
+
+/**
+ * The document as seen from behind a proxy: its first server becomes the prefix, so Swagger UI's
+ * Try it out calls `/codex/chat`, not the host's `/chat`. A shallow copy: the one loaded document
+ * (which the validator uses) is never changed.
+ */
+export function documentForPrefix(document: OpenApiDocument, prefix: string | undefined): OpenApiDocument {
+  if (!prefix) return document;
+  const [first, ...rest] = document.servers ?? [];
+  return {
+    ...document,
+    servers: [{ ...first, url: `${prefix}/`, description: `This bridge, behind the proxy prefix ${prefix}` }, ...rest],
+  };
+}

@@ -1,6 +1,6 @@
 /**
  * Typed client for the Codex API Bridge, generated from its openapi.yaml:
- * `import { createBridgeClient } from 'codex-api-bridge/sdk'`.
+ * `import { createBridgeClient } from 'codex-api-bridge-sdk'` (built by `npm run build:sdk` into dist/sdk-package).
  */
 export { createBridgeClient } from './client';
 export type {

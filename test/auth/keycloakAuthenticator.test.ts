@@ -316,3 +316,30 @@ describe('KeycloakAuthenticator logging why a token was refused', () => {
     );
   });
 });
+
+describe('KeycloakAuthenticator metrics', () => {
+  it('tells its observer of cache hits, misses and failed introspections', async () => {
+    const outcomes: string[] = [];
+    const config: KeycloakConfig = {
+      introspectionUrl: server.url,
+      clientId: 'codex-bridge',
+      clientSecret: CLIENT_SECRET,
+      timeoutMs: 1_000,
+      cacheTtlSeconds: 60,
+      cacheMaxEntries: 100,
+      requiredRole: undefined,
+      audience: undefined,
+      expectedIssuer: undefined,
+      issuerSetting: 'KEYCLOAK_INTROSPECTION_URL',
+      startupCheck: 'warn',
+      healthIntervalMs: 0,
+    };
+    const observed = new KeycloakAuthenticator(config, { logger, observer: { onIntrospection: (outcome) => outcomes.push(outcome) } });
+    await observed.authenticate(withToken());
+    await observed.authenticate(withToken());
+    expect(outcomes).toEqual(['cache-miss', 'cache-hit']);
+    server.respondWith(() => ({ status: 500, body: { error: 'boom' } }));
+    await expect(observed.authenticate(withToken('another.token.value'))).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(outcomes).toEqual(['cache-miss', 'cache-hit', 'cache-miss', 'idp-error']);
+  });
+});

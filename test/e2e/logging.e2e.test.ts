@@ -5,6 +5,8 @@ import { startTestBridge } from '../support/bridge';
 
 /* Structured logs: one line per request with id, user, status and duration; never a key or a token. */
 
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
 it('logs each request once, and never the API key or a bearer token, even at trace level', async () => {
   const lines: string[] = [];
   const sink = new Writable({
@@ -19,8 +21,10 @@ it('logs each request once, and never the API key or a bearer token, even at tra
       .post('/chat')
       .set('Authorization', 'Bearer eyJ-secret-bearer-token')
       .set('X-Request-Id', 'req-123')
+      .set('traceparent', TRACEPARENT)
       .send({ messages: [{ content: 'hi' }], stream: false })
       .expect(200);
+    await request(bridge.url).get('/healthz').set('X-Request-Id', 'req-bad-trace').set('traceparent', 'not-a-trace-<script>').expect(200);
   } finally {
     await bridge.stop();
   }
@@ -30,6 +34,10 @@ it('logs each request once, and never the API key or a bearer token, even at tra
   expect(log).not.toContain('eyJ-secret-bearer-token');
   const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'request');
   expect(requestLines).toEqual([
-    expect.objectContaining({ requestId: 'req-123', user: 'default', method: 'POST', path: '/chat', status: 200, durationMs: expect.any(Number) }),
+    expect.objectContaining({ requestId: 'req-123', traceparent: TRACEPARENT, user: 'default', method: 'POST', path: '/chat', status: 200, durationMs: expect.any(Number) }),
+    expect.objectContaining({ requestId: 'req-bad-trace', path: '/healthz', status: 200 }),
   ]);
+  // A malformed traceparent is left out, never echoed into the log.
+  expect(requestLines[1]).not.toHaveProperty('traceparent');
+  expect(log).not.toContain('not-a-trace');
 });

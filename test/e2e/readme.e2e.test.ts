@@ -25,7 +25,9 @@ function readmeCurlCommands(): string[] {
     .flatMap((block) => block.replace(/\\\n\s*/g, ' ').split('\n'))
     .map((line) => line.trim())
     .filter((line) => line.startsWith('curl ') && line.includes(`localhost:${README_PORT}`))
-    .filter((line) => !/<access_token>|\$TOKEN|(?<!YOUR_)THREAD_ID|TURN_ID|REQUEST_ID/.test(line));
+    .filter((line) => !/<access_token>|\$TOKEN|(?<!YOUR_)THREAD_ID|TURN_ID|REQUEST_ID/.test(line))
+    // A pipeline (`curl ... | jq ...`) cannot take the curl options appended below.
+    .filter((line) => !line.includes(' | '));
 }
 
 function portIsFree(port: number): Promise<boolean> {

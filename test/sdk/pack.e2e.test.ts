@@ -6,8 +6,9 @@ import { promisify } from 'node:util';
 import { startTestBridge, type TestBridge } from '../support/bridge';
 
 /*
- * The SDK as a separate project sees it: `npm pack`, install the tarball into a new project,
- * type-check an example that imports 'codex-api-bridge/sdk', then run it against a live bridge.
+ * The SDK as a separate project sees it: `npm run build:sdk`, `npm pack` of dist/sdk-package, install
+ * the tarball into a new project (lean: nothing of the server comes along), type-check an example that
+ * imports 'codex-api-bridge-sdk', load it as ESM and CJS, then run it against a live bridge.
  */
 
 const run = promisify(execFile);
@@ -16,7 +17,7 @@ const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 // The `@ts-expect-error` lines fail the type-check if the SDK's types were loose (any) or wrong.
 const EXAMPLE = `
-import { BridgeProblemError, createBridgeClient, type BridgeClient, type ChatEventOf, type Status } from 'codex-api-bridge/sdk';
+import { BridgeProblemError, createBridgeClient, type BridgeClient, type ChatEventOf, type Status } from 'codex-api-bridge-sdk';
 
 async function main(): Promise<void> {
   const baseUrl = process.env.BRIDGE_URL;
@@ -89,6 +90,23 @@ function npmEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Names of the packages under node_modules (scoped ones as @scope/name). */
+function installedPackages(modules: string): string[] {
+  const names: string[] = [];
+  for (const entry of fs.readdirSync(modules)) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) for (const scoped of fs.readdirSync(path.join(modules, entry))) names.push(`${entry}/${scoped}`);
+    else names.push(entry);
+  }
+  return names;
+}
+
+function directoryBytes(target: string): number {
+  const stat = fs.lstatSync(target);
+  if (!stat.isDirectory()) return stat.size;
+  return fs.readdirSync(target).reduce((total, name) => total + directoryBytes(path.join(target, name)), 0);
+}
+
 let workDir: string;
 let bridge: TestBridge | undefined;
 
@@ -102,7 +120,8 @@ afterAll(async () => {
 
 it('installs from the packed tarball, type-checks and runs in a separate project', async () => {
   const env = npmEnvironment();
-  await run('npm', ['pack', '--pack-destination', workDir], { cwd: repoRoot, env });
+  await run('npm', ['run', 'build:sdk'], { cwd: repoRoot, env });
+  await run('npm', ['pack', path.join(repoRoot, 'dist', 'sdk-package'), '--pack-destination', workDir], { cwd: repoRoot, env });
   const tarball = fs.readdirSync(workDir).find((name) => name.endsWith('.tgz'));
   if (!tarball) throw new Error(`npm pack wrote no tarball into ${workDir}`);
 
@@ -114,21 +133,24 @@ it('installs from the packed tarball, type-checks and runs in a separate project
   );
   fs.writeFileSync(path.join(consumerDir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
   fs.writeFileSync(path.join(consumerDir, 'example.ts'), EXAMPLE);
-  // From npm's cache where it can be; optional dependencies are codex's platform binaries, which the SDK does not need.
-  await run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--omit=optional',
-      '--ignore-scripts',
-      path.join(workDir, tarball),
-      path.join(repoRoot, 'node_modules', '@types', 'node'),
-    ],
-    { cwd: consumerDir, env },
-  );
+  // From npm's cache where it can be. Scripts stay on: the SDK must not need any, and none may run.
+  const install = (...specs: string[]) =>
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], { cwd: consumerDir, env });
+  await install(path.join(workDir, tarball));
+
+  const modules = path.join(consumerDir, 'node_modules');
+  const installed = installedPackages(modules);
+  expect(installed.sort()).toEqual(['codex-api-bridge-sdk', 'eventsource-parser', 'openapi-fetch', 'openapi-typescript-helpers']);
+  for (const server of ['express', '@openai/codex', 'pino', 'dotenv', 'zod', 'swagger-ui-express'])
+    expect(fs.existsSync(path.join(modules, server))).toBe(false);
+  expect(fs.existsSync(path.join(modules, '.bin', 'codex'))).toBe(false);
+  const sizeKiB = Math.round(directoryBytes(modules) / 1024);
+  // The figure README's "SDK package" section quotes; the bound only catches a server dependency coming back.
+  console.log(`SDK package installed: ${installed.length} packages, ${sizeKiB} KiB in node_modules`);
+  expect(sizeKiB).toBeLessThan(5 * 1024);
+
+  // The example's type-check needs Node's types, which are the consumer's business, not the SDK's.
+  await install(path.join(repoRoot, 'node_modules', '@types', 'node'));
 
   await run(process.execPath, [tsc, '-p', consumerDir], { cwd: consumerDir }).catch((error: { stdout?: string }) => {
     throw new Error(`the example does not type-check against the packed SDK:\n${error.stdout ?? String(error)}`);
@@ -139,11 +161,17 @@ it('installs from the packed tarball, type-checks and runs in a separate project
     [
       '--input-type=module',
       '-e',
-      "import { createBridgeClient, BridgeProblemError } from 'codex-api-bridge/sdk'; console.log(typeof createBridgeClient, typeof BridgeProblemError)",
+      "import { createBridgeClient, BridgeProblemError } from 'codex-api-bridge-sdk'; console.log(typeof createBridgeClient, typeof BridgeProblemError)",
     ],
     { cwd: consumerDir },
   );
   expect(esm.stdout.trim()).toBe('function function');
+  const cjs = await run(
+    process.execPath,
+    ['-e', "const { createBridgeClient } = require('codex-api-bridge-sdk'); console.log(typeof createBridgeClient)"],
+    { cwd: consumerDir },
+  );
+  expect(cjs.stdout.trim()).toBe('function');
 
   bridge = await startTestBridge();
   bridge.fake.enqueue(

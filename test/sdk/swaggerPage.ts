@@ -65,11 +65,11 @@ export class SwaggerPage {
   ) {}
 
   /** A new browser context (no stored authorization) showing `${bridgeUrl}/docs`. */
-  static async open(browser: Browser, bridgeUrl: string): Promise<SwaggerPage> {
+  static async open(browser: Browser, bridgeUrl: string, docsPath = '/docs'): Promise<SwaggerPage> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
-    await page.goto(`${bridgeUrl}/docs`);
+    await page.goto(`${bridgeUrl}${docsPath}`);
     await page.locator('.swagger-ui .information-container').waitFor();
     return new SwaggerPage(page, context);
   }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Request } from 'playwright-core';
 import { startTestBridge, type TestBridge } from '../support/bridge';
@@ -101,5 +103,74 @@ describeInChromium('Swagger UI in Chromium with Keycloak', () => {
       fs.mkdirSync(artifactsDir, { recursive: true });
       await docs.screenshot(path.join(artifactsDir, 'swagger-keycloak-threads.png'), docs.operation('threads', 'listThreads'));
     });
+  });
+});
+
+/** A path-prefix reverse proxy as nginx would be set up: /codex/* to the bridge's /*, with X-Forwarded-Prefix. */
+async function startPrefixProxy(target: string, prefix: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (!url.startsWith(`${prefix}/`)) {
+      res.writeHead(404).end('not behind the prefix');
+      return;
+    }
+    const forwarded = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: url.slice(prefix.length),
+        headers: { ...req.headers, 'x-forwarded-prefix': prefix },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forwarded.on('error', () => res.writeHead(502).end());
+    req.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describeInChromium('Swagger UI in Chromium behind a path-prefix proxy', () => {
+  let bridge: TestBridge | undefined;
+  let proxy: Awaited<ReturnType<typeof startPrefixProxy>> | undefined;
+  let browser: Browser | undefined;
+  let docs: SwaggerPage | undefined;
+
+  beforeAll(async () => {
+    bridge = await startTestBridge();
+    proxy = await startPrefixProxy(bridge.url, '/codex');
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    const closeBrowser = async (): Promise<void> => {
+      await docs?.close();
+      await browser?.close();
+    };
+    const results = await Promise.allSettled([closeBrowser(), proxy?.close(), bridge?.stop()]);
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+  });
+
+  it('Try it out calls the prefix, not the host root', async () => {
+    if (!browser || !proxy) throw new Error('beforeAll did not start the proxy and Chromium');
+    // With the trailing slash: the proxy is not asked to rewrite the /docs -> /docs/ redirect.
+    docs = await SwaggerPage.open(browser, `${proxy.url}/codex`, '/docs/');
+    const response = await docs.execute('service', 'getStatus');
+    expect(response.requestUrl).toBe(`${proxy.url}/codex/status`);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'ok', codex_available: true });
   });
 });

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { createAuthenticator } from '../../src/auth';
 import { parseConfig, type Config } from '../../src/config/env';
-import { createApp } from '../../src/http/app';
+import { createApp, type AppOptions } from '../../src/http/app';
 import type { Services } from '../../src/http/handlers/services';
 import { loadSpec } from '../../src/http/spec';
 import { silentLogger } from '../../src/logger';
@@ -18,7 +18,11 @@ const TEST_CODEX: Services['codex'] = {
 };
 
 /** The HTTP app with response validation on, over the given services (doubles for everything not given). */
-export function appOver(config: Config, services: Partial<Services> & Pick<Services, 'sessions'>): Express {
+export function appOver(
+  config: Config,
+  services: Partial<Services> & Pick<Services, 'sessions'>,
+  appOverrides: Partial<Pick<AppOptions, 'metrics' | 'authenticator'>> = {},
+): Express {
   return createApp({
     services: {
       config,
@@ -34,6 +38,7 @@ export function appOver(config: Config, services: Partial<Services> & Pick<Servi
       ...services,
     },
     authenticator: createAuthenticator(config, silentLogger),
+    ...appOverrides,
     logger: silentLogger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
@@ -42,9 +47,14 @@ export function appOver(config: Config, services: Partial<Services> & Pick<Servi
 }
 
 /** The HTTP app with response validation on, over in-memory sessions. */
-export function appWithDoubles(env: Record<string, string> = {}, codexAvailable = true): AppUnderTest {
+export function appWithDoubles(
+  env: Record<string, string> = {},
+  codexAvailable = true,
+  overrides: Partial<Services> = {},
+  appOverrides: Partial<Pick<AppOptions, 'metrics' | 'authenticator'>> = {},
+): AppUnderTest {
   const config = parseConfig({ OPENAI_API_KEY: 'sk-test', MAX_BODY_BYTES: '4096', ...env });
   const sessions = new SessionProviderDouble();
   const codex = codexAvailable ? TEST_CODEX : { command: undefined, version: undefined };
-  return { app: appOver(config, { sessions, codex }), sessions };
+  return { app: appOver(config, { sessions, codex, ...overrides }, appOverrides), sessions };
 }

@@ -97,6 +97,8 @@ export class SessionDouble implements ChatSession {
 export class SessionProviderDouble implements SessionProvider {
   readonly sessions = new Map<string, SessionDouble>();
   maxSessions = 50;
+  /** Set to false to play a bridge that started shutting down. */
+  accepting = true;
   refuseWith: Error | undefined;
 
   get activeSessions(): number {

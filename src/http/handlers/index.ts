@@ -2,9 +2,14 @@ import type { TurnRun } from '../../codex/turnRun';
 import { GoneError, NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Logger } from '../../logger';
+import type { BridgeMetrics } from '../../metrics/bridgeMetrics';
 import type { Handlers } from '../operations';
 import { streamTurn, type StreamOptions } from '../sse';
+import { documentForPrefix, forwardedPrefix } from '../spec';
 import { StreamLimiter } from '../streamLimiter';
+import { READINESS_CHECKS, readinessCauses } from '../health/readiness';
+import { problemType } from '../errors';
+import { assertModelCredential } from './modelCredential';
 import { createOpenAiHandlers } from './openai';
 import type { Services } from './services';
 import { userOf, withSession } from './withSession';
@@ -33,9 +38,12 @@ function findTurnOrThrow(
   return run;
 }
 
-export function createHandlers(services: Services, logger: Logger): Handlers {
+export function createHandlers(services: Services, logger: Logger, metrics?: BridgeMetrics): Handlers {
   /** Every SSE answer holds one of the user's stream slots, taken before any work starts. */
-  const streams = new StreamLimiter(services.config.maxStreamsPerUser);
+  const streams = new StreamLimiter(
+    services.config.maxStreamsPerUser,
+    metrics ? () => metrics.streamOpened() : undefined,
+  );
   const streamOptions = (
     options: Omit<StreamOptions, 'keepaliveMs' | 'maxBacklogBytes' | 'stallTimeoutMs'>,
   ): StreamOptions => ({
@@ -94,7 +102,34 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
       };
     },
 
-    getOpenApiJson: async () => ({ status: 200, body: services.spec.document as unknown as Record<string, never> }),
+    getHealthz: async () => ({ status: 200, body: { status: 'ok' } }),
+
+    getReadyz: async ({ req, res }) => {
+      const causes = await readinessCauses(services);
+      if (causes.length === 0) return { status: 200, body: { status: 'ready', checks: READINESS_CHECKS } };
+      // A problem with its own `causes` member, written here because no domain error carries a list of causes.
+      res
+        .status(503)
+        .type('application/problem+json')
+        .set('Retry-After', '5')
+        .json({
+          type: problemType('not-ready'),
+          title: 'Service unavailable',
+          status: 503,
+          detail: `not ready: ${causes.map((cause) => `${cause.check}: ${cause.detail}`).join('; ')}`,
+          instance: req.path,
+          causes,
+        });
+      return 'streamed';
+    },
+
+    getOpenApiJson: async ({ req }) => ({
+      status: 200,
+      body: documentForPrefix(services.spec.document, forwardedPrefix(req.get('x-forwarded-prefix'))) as unknown as Record<
+        string,
+        never
+      >,
+    }),
 
     getOpenApiYaml: async ({ res }) => {
       res.type('application/yaml').send(services.spec.yaml);
@@ -102,6 +137,7 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
     },
 
     chat: async ({ body, user, res }) => {
+      await assertModelCredential(services.config);
       const prompt = body.messages.map((message) => message.content.trim()).join('\n\n');
       const streaming = (body.stream ?? true) && !body.background;
       services.load.assertCanTakeWork();

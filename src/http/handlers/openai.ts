@@ -25,6 +25,7 @@ import { streamOpenAi } from '../openaiStream';
 import type { StreamOptions } from '../sse';
 import type { StreamLimiter } from '../streamLimiter';
 import type { ChatSession, Services } from './services';
+import { assertModelCredential } from './modelCredential';
 import { userOf, withSession } from './withSession';
 
 type OpenAiOperations =
@@ -119,6 +120,7 @@ export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps
 
   return {
     createResponse: async ({ body, user, res }) => {
+      await assertModelCredential(services.config);
       const plan = planResponseTurn(body);
       const background = body.background === true;
       const streaming = body.stream === true && !background;
@@ -184,6 +186,7 @@ export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps
     },
 
     createChatCompletion: async ({ body, user, res }) => {
+      await assertModelCredential(services.config);
       const plan = planChatTurn(body);
       const userId = userOf(user);
       const streaming = body.stream === true;

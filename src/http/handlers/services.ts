@@ -31,6 +31,8 @@ export interface SessionProvider {
   /** Free space and storage failures seen; never starts a process. */
   storageReport(): Promise<StorageReport>;
   readonly eventLedger: { readonly retainedBytes: number };
+  /** False once shutdown started. */
+  readonly accepting: boolean;
 }
 
 /** The bridge's own load: memory (with shedding) and open connections. */
@@ -53,6 +55,9 @@ export interface Services {
     | 'eventsMaxBytes'
     | 'sseMaxBacklogBytes'
     | 'sseStallTimeoutMs'
+    | 'codexHome'
+    | 'multiUser'
+    | 'isolation'
   >;
   codex: Pick<CodexBinaryInfo, 'command' | 'version'>;
   isolation: Pick<Isolation, 'status'>;

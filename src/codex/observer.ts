@@ -1,0 +1,16 @@
+import type { TurnRun } from './turnRun';
+
+export type SessionEndReason = 'idle' | 'evicted' | 'recycled' | 'shutdown' | 'crashed';
+
+/** What the session manager tells whoever watches it (metrics); codex/ knows nothing of who that is. */
+export interface SessionObserver {
+  sessionStarted(): void;
+  sessionEnded(reason: SessionEndReason): void;
+  turnStarted(run: TurnRun): void;
+}
+
+export const NO_OBSERVER: SessionObserver = {
+  sessionStarted: () => undefined,
+  sessionEnded: () => undefined,
+  turnStarted: () => undefined,
+};
