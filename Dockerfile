@@ -33,13 +33,15 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/openapi.yaml ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# Multi-user by default: Keycloak in front, listening on every interface of the container.
+# Multi-user by default: Keycloak in front, listening on every interface of the container. A grace of 5 s
+# plus the few seconds codex takes to stop fits `docker stop`'s default 10 s; with a longer grace raise
+# --stop-timeout (compose: stop_grace_period) above it.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
     SECURITY_METHOD=Keycloak \
     BASE_DATA_DIR=/data \
-    SHUTDOWN_GRACE_SECONDS=10
+    SHUTDOWN_GRACE_SECONDS=5
 VOLUME /data
 EXPOSE 8000
 STOPSIGNAL SIGTERM
