@@ -56,7 +56,10 @@ describeImage('container image', () => {
     });
     if (code !== 0) console.error(output.slice(-8000));
     expect(code).toBe(0);
-    const status = JSON.parse(figure(output, 'status') ?? '{}') as { codex_available?: boolean; isolation?: { mechanism?: string } };
+    const status = JSON.parse(figure(output, 'status') ?? '{}') as {
+      codex_available?: boolean;
+      isolation?: { mechanism?: string };
+    };
     expect(status.codex_available).toBe(true);
     expect(status.isolation?.mechanism).toBe('bubblewrap');
     expect(figure(output, 'chat')).toBe('completed');
@@ -65,6 +68,11 @@ describeImage('container image', () => {
     expect(Number(figure(output, 'jail_processes'))).toBeGreaterThan(0);
     // podman stop sends SIGKILL only after grace + 5 s: exit code 0 means the bridge stopped by itself.
     expect(figure(output, 'exit_code')).toBe('0');
-    console.log(output.split('\n').filter((line) => line.startsWith('proof: ')).join('\n'));
+    console.log(
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('proof: '))
+        .join('\n'),
+    );
   }, 600_000);
 });

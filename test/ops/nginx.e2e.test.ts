@@ -23,7 +23,8 @@ const DELTA_GAP_MS = 400;
 
 /** Replaces `from` in `text`, failing when the shipped file no longer contains it. */
 function replaceExactly(text: string, from: string, to: string): string {
-  if (!text.includes(from)) throw new Error(`deploy/nginx/codex-bridge.conf no longer contains ${JSON.stringify(from)}`);
+  if (!text.includes(from))
+    throw new Error(`deploy/nginx/codex-bridge.conf no longer contains ${JSON.stringify(from)}`);
   return text.split(from).join(to);
 }
 
@@ -40,9 +41,27 @@ beforeAll(async () => {
   const bridgeAddress = new URL(bridge.url).host;
   httpsPort = await freeLoopbackPort();
   const httpPort = await freeLoopbackPort();
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', path.join(confDir, 'tls.key'), '-out', path.join(confDir, 'tls.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      path.join(confDir, 'tls.key'),
+      '-out',
+      path.join(confDir, 'tls.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   certificate = fs.readFileSync(path.join(confDir, 'tls.pem'), 'utf8');
 
   let site = fs.readFileSync(path.join(root, 'deploy/nginx/codex-bridge.conf'), 'utf8');
@@ -52,7 +71,10 @@ beforeAll(async () => {
   site = replaceExactly(site, '/etc/ssl/certs/codex.example.com.pem', path.join(confDir, 'tls.pem'));
   site = replaceExactly(site, '/etc/ssl/private/codex.example.com.key', path.join(confDir, 'tls.key'));
   fs.writeFileSync(path.join(confDir, 'codex-bridge.conf'), site);
-  fs.copyFileSync(path.join(root, 'deploy/nginx/codex-bridge-proxy.conf'), path.join(confDir, 'codex-bridge-proxy.conf'));
+  fs.copyFileSync(
+    path.join(root, 'deploy/nginx/codex-bridge-proxy.conf'),
+    path.join(confDir, 'codex-bridge-proxy.conf'),
+  );
   // The minimal main file Debian's nginx.conf would be: this site inside http { }, everything in confDir.
   fs.writeFileSync(
     path.join(confDir, 'nginx.conf'),
@@ -64,7 +86,9 @@ beforeAll(async () => {
       'events { worker_connections 64; }',
       'http {',
       `  access_log ${confDir}/access.log;`,
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${confDir}/${kind}_temp;`),
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+        (kind) => `  ${kind}_temp_path ${confDir}/${kind}_temp;`,
+      ),
       '  include codex-bridge.conf;',
       '}',
       '',
@@ -74,10 +98,14 @@ beforeAll(async () => {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   nginx.stderr!.on('data', (chunk: Buffer) => nginxLog.push(chunk.toString()));
-  await waitUntil(async () => {
-    if (nginx!.exitCode !== null) throw new Error(`nginx exited: ${nginxLog.join('')}${readLog()}`);
-    return (await get('/status').catch(() => undefined))?.status === 200;
-  }, 'nginx to answer', 15_000);
+  await waitUntil(
+    async () => {
+      if (nginx!.exitCode !== null) throw new Error(`nginx exited: ${nginxLog.join('')}${readLog()}`);
+      return (await get('/status').catch(() => undefined))?.status === 200;
+    },
+    'nginx to answer',
+    15_000,
+  );
 }, 90_000);
 
 afterAll(async () => {

@@ -81,20 +81,32 @@ it('SIGTERM to npm start stops the bridge, every codex and jail process, and lea
     npm!.once('exit', (code, signal) => resolve({ code, signal })),
   );
   // The first start may compile dist/ (scripts/start.js builds when it is stale).
-  await waitUntil(async () => (await fetch(`${url}/status`).catch(() => undefined))?.ok === true, 'npm start to answer', 120_000);
+  await waitUntil(
+    async () => (await fetch(`${url}/status`).catch(() => undefined))?.ok === true,
+    'npm start to answer',
+    120_000,
+  );
 
   // Two users, two jails: alice's turn runs a command inside her jail, bob's model never answers.
   fake.enqueue({ kind: 'command', command: 'sleep 60' }, { kind: 'hang' });
   const alice = chat(url, 'alice', 'sleep for a minute');
-  await waitUntil(() => processesNaming(dataDir).length > 0 && descendantsOf(npm!.pid!).some((pid) => commandLineOf(pid).includes('sleep 60')), 'sleep 60 in alice\'s jail', 30_000);
+  await waitUntil(
+    () =>
+      processesNaming(dataDir).length > 0 &&
+      descendantsOf(npm!.pid!).some((pid) => commandLineOf(pid).includes('sleep 60')),
+    "sleep 60 in alice's jail",
+    30_000,
+  );
   const bob = chat(url, 'bob', 'wait forever');
-  await waitUntil(() => fake.requests.length >= 2, 'bob\'s turn to reach the model', 30_000);
+  await waitUntil(() => fake.requests.length >= 2, "bob's turn to reach the model", 30_000);
 
   const family = descendantsOf(npm.pid!);
   const commands = family.map(commandLineOf);
   expect(commands.filter((command) => command.includes('bwrap')).length).toBeGreaterThanOrEqual(2);
   expect(commands.some((command) => command.includes('app-server'))).toBe(true);
-  expect(commands.some((command) => command.includes('dist/src/main.js') || command.includes('scripts/start.js'))).toBe(true);
+  expect(commands.some((command) => command.includes('dist/src/main.js') || command.includes('scripts/start.js'))).toBe(
+    true,
+  );
   expect(commands.some((command) => command.includes('tsx'))).toBe(false);
 
   const signalledAt = Date.now();
@@ -108,5 +120,7 @@ it('SIGTERM to npm start stops the bridge, every codex and jail process, and lea
   const stoppedAfterMs = Date.now() - signalledAt;
   // Nothing reparented to init either: no process anywhere still names the bridge's data folder.
   expect(processesNaming(dataDir)).toEqual([]);
-  console.log(`SIGTERM to npm start: ${family.length} processes gone ${stoppedAfterMs} ms after the signal (grace ${GRACE_SECONDS} s)`);
+  console.log(
+    `SIGTERM to npm start: ${family.length} processes gone ${stoppedAfterMs} ms after the signal (grace ${GRACE_SECONDS} s)`,
+  );
 }, 180_000);

@@ -24,7 +24,10 @@ const verifiable = onPath('systemd-analyze');
 (verifiable || process.env.CI === 'true' ? it : it.skip)('passes systemd-analyze verify without a warning', () => {
   const result = spawnSync('systemd-analyze', ['verify', unitPath], { encoding: 'utf8' });
   // Unknown or misspelt keys are only warnings (exit code 0): any output at all is a defect.
-  expect({ status: result.status, output: `${result.stdout}${result.stderr}`.trim() }).toEqual({ status: 0, output: '' });
+  expect({ status: result.status, output: `${result.stdout}${result.stderr}`.trim() }).toEqual({
+    status: 0,
+    output: '',
+  });
 });
 
 it('stops with SIGTERM and waits longer than the bridge drains', () => {
@@ -36,7 +39,14 @@ it('stops with SIGTERM and waits longer than the bridge drains', () => {
 });
 
 it('keeps the hardening options that would break bubblewrap out', () => {
-  for (const breaking of ['RestrictNamespaces', 'PrivateUsers', 'NoNewPrivileges', 'SystemCallFilter', 'ProtectProc', 'MemoryDenyWriteExecute']) {
+  for (const breaking of [
+    'RestrictNamespaces',
+    'PrivateUsers',
+    'NoNewPrivileges',
+    'SystemCallFilter',
+    'ProtectProc',
+    'MemoryDenyWriteExecute',
+  ]) {
     expect({ breaking, set: directives(breaking) }).toEqual({ breaking, set: [] });
   }
   expect(directives('CapabilityBoundingSet').join(' ')).toContain('CAP_SYS_ADMIN');
