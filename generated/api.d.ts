@@ -618,60 +618,64 @@ export interface components {
         };
         ChatMessage: {
             /**
-             * @description Kept for compatibility; every content becomes part of the one prompt.
+             * @description Who said it. All messages become the one prompt of the turn: when every message is the user's,
+             *     their texts joined by blank lines; otherwise a transcript, each message on its own paragraph
+             *     prefixed `User: `, `Assistant: ` or `System: ` (`developer` counts as `system`). `null` means `user`.
              * @default user
-             * @enum {string}
+             * @enum {string|null}
              */
-            role?: "user" | "system" | "developer";
-            /** @description Text; must not be blank. */
+            role?: "user" | "assistant" | "system" | "developer" | null;
+            /** @description Text. Blank messages are skipped; a request whose messages are all blank is refused (400). */
             content: string;
         };
+        /** @description Every optional field may also be `null`, meaning "not given" (its default applies). */
         ChatRequest: {
-            thread_id?: components["schemas"]["ThreadId"];
+            /** @description The thread to continue; absent, `null` or `""` starts a new one. */
+            thread_id?: components["schemas"]["ThreadId"] | string | null;
             messages: components["schemas"]["ChatMessage"][];
             /** @description The model for this turn; default `CODEX_MODEL` or codex's own default. */
-            model?: string;
+            model?: string | null;
             /**
              * @description SSE (true) or one JSON result (false).
              * @default true
              */
-            stream?: boolean;
+            stream?: boolean | null;
             /**
              * @description Also send codex's own notifications unchanged, as `codex` events (streaming only).
              * @default false
              */
-            raw_events?: boolean;
+            raw_events?: boolean | null;
             /**
              * @description Answer 202 at once with the thread and turn ids; follow the turn with
              *     `GET /threads/{thread_id}/turns/{turn_id}` or its `/events` stream.
              * @default false
              */
-            background?: boolean;
+            background?: boolean | null;
             /**
              * @description What happens to the turn when a streaming client disconnects.
              * @default continue
-             * @enum {string}
+             * @enum {string|null}
              */
-            on_disconnect?: "continue" | "interrupt";
+            on_disconnect?: "continue" | "interrupt" | null;
             /**
              * @description Whether codex asks before running commands or changing files, for this turn and the thread's
              *     next ones. Default `CODEX_APPROVAL_POLICY`. Requests arrive as `approval.requested` events.
              *     Only the policies the operator allows (`CODEX_ALLOWED_APPROVAL_POLICIES`); others are 403.
-             * @enum {string}
+             * @enum {string|null}
              */
-            approval_policy?: "never" | "on-request" | "untrusted";
+            approval_policy?: "never" | "on-request" | "untrusted" | null;
             /**
              * @description Codex's command sandbox for this turn and the thread's next ones. Default `CODEX_SANDBOX`. Only the
              *     modes the operator allows (`CODEX_ALLOWED_SANDBOX_MODES`); others are 403. Every mode stays
              *     inside the user's jail.
-             * @enum {string}
+             * @enum {string|null}
              */
-            sandbox?: "read-only" | "workspace-write" | "danger-full-access";
+            sandbox?: "read-only" | "workspace-write" | "danger-full-access" | null;
             /**
              * @description Where the turn's commands run, relative to the caller's own workspace (e.g. `src/app`); it must
              *     exist and can never lead outside the workspace (400 otherwise).
              */
-            cwd?: string;
+            cwd?: string | null;
         };
         ChatResult: {
             thread_id: string;

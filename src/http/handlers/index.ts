@@ -3,6 +3,7 @@ import { GoneError, NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Logger } from '../../logger';
 import type { Handlers } from '../operations';
+import { optional, promptOf, threadIdOf } from '../chatPrompt';
 import { streamTurn, type StreamOptions } from '../sse';
 import { StreamLimiter } from '../streamLimiter';
 import { createOpenAiHandlers } from './openai';
@@ -102,20 +103,20 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
     },
 
     chat: async ({ body, user, res }) => {
-      const prompt = body.messages.map((message) => message.content.trim()).join('\n\n');
+      const prompt = promptOf(body.messages);
       const streaming = (body.stream ?? true) && !body.background;
       services.load.assertCanTakeWork();
       const releaseStream = streaming ? streams.acquire(userOf(user)) : () => undefined;
       try {
         return await withSession(services, user, async (session) => {
           const run = await session.startTurn({
-            threadId: body.thread_id,
+            threadId: threadIdOf(body),
             prompt,
-            model: body.model,
+            model: optional(body.model),
             rawEvents: body.raw_events ?? false,
-            approvalPolicy: body.approval_policy,
-            sandbox: body.sandbox,
-            cwd: body.cwd,
+            approvalPolicy: optional(body.approval_policy),
+            sandbox: optional(body.sandbox),
+            cwd: optional(body.cwd),
           });
           if (body.background) {
             return {
