@@ -526,9 +526,71 @@ export interface components {
         UserId: string;
         /** @example 019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a */
         ThreadId: string;
+        /** @description Original profile: an error as FastAPI tells it. */
+        OriginalError: {
+            detail: string;
+        };
+        /** @description Original profile: FastAPI's 422 for a malformed or invalid body or parameter. */
+        OriginalValidationError: {
+            detail: {
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
+        };
+        /**
+         * @description Original profile: one `data:` of the `/chat` stream and one entry of `events`. Codex's notifications as
+         *     codex wrote them (`method`, `params`, `emittedAtMs`), `{"type": "session", "thread_id"}` first in a
+         *     stream, `{"type": "turn.started", "turn"}` with codex's turn after its turn/start answer, and
+         *     `{"type": "error", "thread_id", "message"}` when the turn breaks.
+         */
+        OriginalEvent: {
+            method?: string;
+            params?: {
+                [key: string]: unknown;
+            };
+            emittedAtMs?: number;
+            type?: string;
+            thread_id?: string;
+            turn?: {
+                [key: string]: unknown;
+            };
+            message?: string;
+        };
+        /** @description Original profile: the answer of `POST /chat` with `stream: false`. */
+        OriginalChatResult: {
+            thread_id: string;
+            /** @description The text of the last assistant message. */
+            message: string | null;
+            events: components["schemas"]["OriginalEvent"][];
+        };
+        /** @description Original profile: `GET /threads`, oldest first (by creation); times are local, without a zone. */
+        OriginalThreadList: {
+            threads: {
+                thread_id: string;
+                preview: string | null;
+                /** @example 2026-11-25T10:00:00 */
+                created_at: string | null;
+                updated_at: string | null;
+            }[];
+            next_cursor: string | null;
+        };
+        /** @description Original profile: `GET /history`, the whole thread with codex's turns and their raw items. */
+        OriginalHistory: {
+            thread_id: string;
+            preview: string | null;
+            created_at: string | null;
+            turns: {
+                [key: string]: unknown;
+            }[];
+        };
         ServiceInfo: {
             name: string;
             version: string;
+            /** @description The main operations, as the original bridge listed them. */
+            endpoints?: {
+                [key: string]: string;
+            };
             links: {
                 docs: string;
                 openapi_json: string;
@@ -1101,7 +1163,7 @@ export interface components {
             message: string;
             will_retry: boolean;
         };
-        /** @description One of codex's own notifications, unchanged (`raw_events: true`). */
+        /** @description One of codex's own notifications (`raw_events: true`), also those of the thread rather than the turn (e.g. `thread/started`). The compatibility profile (`X-Api-Compat: original`) sends them as codex wrote them, `{method, params, emittedAtMs}`. */
         CodexEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1114,6 +1176,8 @@ export interface components {
             params: {
                 [key: string]: unknown;
             };
+            /** @description Codex's `emittedAtMs`: when codex sent it. */
+            emitted_at_ms?: number;
         };
         /** @description The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name. */
         ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["ApprovalRequestedEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
@@ -1330,6 +1394,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:validation-error",
@@ -1356,6 +1421,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:unauthorized",
@@ -1374,6 +1440,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:forbidden",
@@ -1392,6 +1459,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:thread-not-found",
@@ -1410,6 +1478,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:turn-in-progress",
@@ -1428,6 +1497,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:payload-too-large",
@@ -1446,6 +1516,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:unsupported-media-type",
@@ -1466,6 +1537,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:too-many-requests",
@@ -1484,6 +1556,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:codex-exited",
@@ -1502,6 +1575,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:events-evicted",
@@ -1526,6 +1600,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:sessions-exhausted",
@@ -1566,8 +1641,25 @@ export interface components {
                 "application/json": components["schemas"]["OpenAIErrorBody"];
             };
         };
+        /**
+         * @description Original profile only (`X-Api-Compat: original`): the body or a parameter is malformed or invalid, told
+         *     as FastAPI does.
+         */
+        OriginalValidationError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OriginalValidationError"];
+            };
+        };
     };
     parameters: {
+        /**
+         * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+         *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+         */
+        ApiCompatHeader: "default" | "original";
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
         UserIdQuery: components["schemas"]["UserId"];
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
@@ -1588,7 +1680,13 @@ export interface operations {
     getServiceInfo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1721,6 +1819,11 @@ export interface operations {
             header?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
             };
             path?: never;
             cookie?: never;
@@ -1785,7 +1888,7 @@ export interface operations {
                      *       "error": null
                      *     }
                      */
-                    "application/json": components["schemas"]["ChatResult"];
+                    "application/json": components["schemas"]["ChatResult"] | components["schemas"]["OriginalChatResult"];
                 };
             };
             /** @description With `background` true, the turn was started and runs on without the client. */
@@ -1804,6 +1907,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["OriginalValidationError"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1814,7 +1918,7 @@ export interface operations {
             query?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 user_id?: components["parameters"]["UserIdQuery"];
-                /** @description Threads per page. */
+                /** @description Threads per page (default 50 in the original profile). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -1822,6 +1926,11 @@ export interface operations {
             header?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
             };
             path?: never;
             cookie?: never;
@@ -1849,12 +1958,13 @@ export interface operations {
                      *       "next_cursor": null
                      *     }
                      */
-                    "application/json": components["schemas"]["ThreadList"];
+                    "application/json": components["schemas"]["ThreadList"] | components["schemas"]["OriginalThreadList"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["OriginalValidationError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1953,6 +2063,11 @@ export interface operations {
             header?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
             };
             path?: never;
             cookie?: never;
@@ -2007,13 +2122,14 @@ export interface operations {
                      *       "next_cursor": null
                      *     }
                      */
-                    "application/json": components["schemas"]["History"];
+                    "application/json": components["schemas"]["History"] | components["schemas"]["OriginalHistory"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["OriginalValidationError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };

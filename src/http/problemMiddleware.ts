@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CodexExitedError, CodexRpcError, CodexTimeoutError } from '../codex/errors';
+import { originalError } from '../compat/errors';
+import { isOriginal } from '../compat/profile';
 import type { Logger } from '../logger';
 import { BadGatewayError, DomainError, NotFoundError, ValidationError } from '../errors';
 import { isOpenAiPath, openAiErrorBody } from '../openai/errors';
@@ -125,6 +127,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (problem.status >= 500) logger.warn({ problem }, 'request failed');
     for (const [name, value] of Object.entries(headers)) if (value) res.setHeader(name, value);
+    if (isOriginal(res)) {
+      // The original profile: FastAPI's bodies. Same statuses, but 422 for a request the validator or parser refused.
+      const requestShape = isValidatorError(error) || isBodyParserError(error);
+      const answer = originalError(problem, requestShape, error);
+      res.status(answer.status).json(answer.body);
+      return;
+    }
     if (isOpenAiPath(req.path)) {
       // The same problem and status, in the shape OpenAI clients read their message from.
       res.status(problem.status).json(openAiErrorBody(problem));
@@ -133,6 +142,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     // res.json keeps the problem+json type and lets response validation (on in tests) check the body too.
     res.status(problem.status).type('application/problem+json').json(problem);
   };
+}
+
+function isBodyParserError(error: unknown): boolean {
+  return (
+    !(error instanceof DomainError || error instanceof HttpProblem) &&
+    typeof (error as { type?: unknown } | null)?.type === 'string'
+  );
 }
 
 function isValidatorError(error: unknown): error is ValidatorError {
