@@ -210,9 +210,14 @@ export class CodexSession {
       throw error;
     }
     this.settings.onTurnStarted?.(run);
-    for (const note of this.threadNotes.get(threadId) ?? []) emitRaw(run, note);
-    this.threadNotes.delete(threadId);
     run.emit({ type: 'turn.started', thread_created: threadCreated });
+    // turn.started stays the first event; the original profile puts these before it again (threadNotesTold).
+    const notes = run.rawEvents ? (this.threadNotes.get(threadId) ?? []) : [];
+    const eventsBefore = run.events.length;
+    for (const note of notes) emitRaw(run, note);
+    // Those the byte caps let through.
+    run.threadNotesTold = run.events.length - eventsBefore;
+    this.threadNotes.delete(threadId);
     for (const early of this.backlog.get(threadId) ?? []) this.apply(run, early);
     this.backlog.delete(threadId);
     this.armDeadline(run);

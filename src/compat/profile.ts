@@ -17,6 +17,11 @@ export function isOriginal(res: Response): boolean {
   return res.locals.apiProfile === 'original';
 }
 
+/** The routes the original bridge had (besides `/` and `/status`, which take no input). */
+export function isOriginalRoute(path: string): boolean {
+  return path === '/chat' || path === '/threads' || path === '/history';
+}
+
 /** Pydantic's lax booleans, which the original accepted for `stream`. */
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 't', 'y']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off', 'f', 'n']);

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CodexExitedError, CodexRpcError, CodexTimeoutError } from '../codex/errors';
 import { originalError } from '../compat/errors';
-import { isOriginal } from '../compat/profile';
+import { isOriginal, isOriginalRoute } from '../compat/profile';
 import type { Logger } from '../logger';
 import { BadGatewayError, DomainError, NotFoundError, ValidationError } from '../errors';
 import { isOpenAiPath, openAiErrorBody } from '../openai/errors';
@@ -127,9 +127,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (problem.status >= 500) logger.warn({ problem }, 'request failed');
     for (const [name, value] of Object.entries(headers)) if (value) res.setHeader(name, value);
-    if (isOriginal(res)) {
-      // The original profile: FastAPI's bodies. Same statuses, but 422 for a request the validator or parser refused.
-      const requestShape = isValidatorError(error) || isBodyParserError(error);
+    if (isOriginal(res) && !isOpenAiPath(req.path)) {
+      // The original profile: FastAPI's bodies. Same statuses, but 422 where the original's own routes refused a
+      // request in the validator or parser (the bridge's other routes keep their documented 400).
+      const requestShape = isOriginalRoute(req.path) && (isValidatorError(error) || isBodyParserError(error));
       const answer = originalError(problem, requestShape, error);
       res.status(answer.status).json(answer.body);
       return;

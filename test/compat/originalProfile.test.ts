@@ -173,6 +173,13 @@ describe('GET /threads, /history and / in the original profile', () => {
     });
   });
 
+  it('routes the original did not have keep their documented 400, as {"detail"}', async () => {
+    const { app } = originalApp();
+    const res = await request(app).patch('/threads/thread-1').set(ORIGINAL).send({ name: 42 });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ detail: expect.any(String) });
+  });
+
   it('404 {"detail"} for an unknown route', async () => {
     const { app } = originalApp();
     const res = await request(app).get('/nowhere').set(ORIGINAL);

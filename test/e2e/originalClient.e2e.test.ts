@@ -1,4 +1,4 @@
-import { startTestBridge, type TestBridge } from '../support/bridge';
+import { jsonEvents, startTestBridge, type TestBridge } from '../support/bridge';
 
 /*
  * A client written from the original Python bridge's README (and the shapes it sends), run unchanged against
@@ -172,6 +172,20 @@ describe('a client of the original bridge, unchanged', () => {
 });
 
 describe('the default profile on the same bridge (X-Api-Compat: default)', () => {
+  it('raw_events: codex\'s notifications with emitted_at_ms, thread/started included, next to the typed events', async () => {
+    const res = await fetch(`${bridge.url}/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Api-Compat': 'default' },
+      body: JSON.stringify({ messages: [{ content: 'raw please' }], raw_events: true }),
+    });
+    const events = jsonEvents(await res.text());
+    const raw = events.filter((event) => event.type === 'codex');
+    expect(raw.map((event) => event.method)).toEqual(expect.arrayContaining(['thread/started', 'item/agentMessage/delta', 'turn/completed']));
+    for (const event of raw) expect(typeof event.emitted_at_ms).toBe('number');
+    expect(events[0]).toMatchObject({ type: 'turn.started', thread_created: true });
+    expect(events.some((event) => event.type === 'message.completed')).toBe(true);
+  });
+
   it('takes null fields and an assistant message, and tells codex the transcript', async () => {
     bridge.fake.enqueue({ kind: 'text', text: 'typed' });
     const res = await fetch(`${bridge.url}/chat`, {

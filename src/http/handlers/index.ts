@@ -141,7 +141,7 @@ export function createHandlers(services: Services, logger: Logger): Handlers {
                   : undefined,
                 ...(original && {
                   preamble: `data: ${JSON.stringify(sessionEvent(run.threadId))}\n\n`,
-                  format: (event) => originalSseOf(run, event),
+                  format: (event, seq) => originalSseOf(run, event, seq),
                 }),
               }),
             );
