@@ -1713,6 +1713,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceInfo"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStatus: {
