@@ -1400,12 +1400,12 @@ export interface components {
                  *       "type": "urn:codex-api-bridge:problem:validation-error",
                  *       "title": "Request is invalid",
                  *       "status": 400,
-                 *       "detail": "request/body/messages/0/content must match pattern \"\\S\"",
+                 *       "detail": "request/body/messages/0/content must be string",
                  *       "instance": "/chat",
                  *       "errors": [
                  *         {
                  *           "field": "/body/messages/0/content",
-                 *           "message": "must match pattern \"\\S\""
+                 *           "message": "must be string"
                  *         }
                  *       ]
                  *     }
