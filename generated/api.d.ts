@@ -591,9 +591,71 @@ export interface components {
         UserId: string;
         /** @example 019a2f5e-8c1d-7d3e-9a4b-2f1e0c9d8b7a */
         ThreadId: string;
+        /** @description Original profile: an error as FastAPI tells it. */
+        OriginalError: {
+            detail: string;
+        };
+        /** @description Original profile: FastAPI's 422 for a malformed or invalid body or parameter. */
+        OriginalValidationError: {
+            detail: {
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
+        };
+        /**
+         * @description Original profile: one `data:` of the `/chat` stream and one entry of `events`. Codex's notifications as
+         *     codex wrote them (`method`, `params`, `emittedAtMs`), `{"type": "session", "thread_id"}` first in a
+         *     stream, `{"type": "turn.started", "turn"}` with codex's turn after its turn/start answer, and
+         *     `{"type": "error", "thread_id", "message"}` when the turn breaks.
+         */
+        OriginalEvent: {
+            method?: string;
+            params?: {
+                [key: string]: unknown;
+            };
+            emittedAtMs?: number;
+            type?: string;
+            thread_id?: string;
+            turn?: {
+                [key: string]: unknown;
+            };
+            message?: string;
+        };
+        /** @description Original profile: the answer of `POST /chat` with `stream: false`. */
+        OriginalChatResult: {
+            thread_id: string;
+            /** @description The text of the last assistant message. */
+            message: string | null;
+            events: components["schemas"]["OriginalEvent"][];
+        };
+        /** @description Original profile: `GET /threads`, oldest first (by creation); times are local, without a zone. */
+        OriginalThreadList: {
+            threads: {
+                thread_id: string;
+                preview: string | null;
+                /** @example 2026-11-25T10:00:00 */
+                created_at: string | null;
+                updated_at: string | null;
+            }[];
+            next_cursor: string | null;
+        };
+        /** @description Original profile: `GET /history`, the whole thread with codex's turns and their raw items. */
+        OriginalHistory: {
+            thread_id: string;
+            preview: string | null;
+            created_at: string | null;
+            turns: {
+                [key: string]: unknown;
+            }[];
+        };
         ServiceInfo: {
             name: string;
             version: string;
+            /** @description The main operations, as the original bridge listed them. */
+            endpoints?: {
+                [key: string]: string;
+            };
             links: {
                 docs: string;
                 openapi_json: string;
@@ -683,60 +745,64 @@ export interface components {
         };
         ChatMessage: {
             /**
-             * @description Kept for compatibility; every content becomes part of the one prompt.
+             * @description Who said it. All messages become the one prompt of the turn: when every message is the user's,
+             *     their texts joined by blank lines; otherwise a transcript, each message on its own paragraph
+             *     prefixed `User: `, `Assistant: ` or `System: ` (`developer` counts as `system`). `null` means `user`.
              * @default user
-             * @enum {string}
+             * @enum {string|null}
              */
-            role?: "user" | "system" | "developer";
-            /** @description Text; must not be blank. */
+            role?: "user" | "assistant" | "system" | "developer" | null;
+            /** @description Text. Blank messages are skipped; a request whose messages are all blank is refused (400). */
             content: string;
         };
+        /** @description Every optional field may also be `null`, meaning "not given" (its default applies). */
         ChatRequest: {
-            thread_id?: components["schemas"]["ThreadId"];
+            /** @description The thread to continue; absent, `null` or `""` starts a new one. */
+            thread_id?: components["schemas"]["ThreadId"] | string | null;
             messages: components["schemas"]["ChatMessage"][];
             /** @description The model for this turn; default `CODEX_MODEL` or codex's own default. */
-            model?: string;
+            model?: string | null;
             /**
              * @description SSE (true) or one JSON result (false).
              * @default true
              */
-            stream?: boolean;
+            stream?: boolean | null;
             /**
              * @description Also send codex's own notifications unchanged, as `codex` events (streaming only).
              * @default false
              */
-            raw_events?: boolean;
+            raw_events?: boolean | null;
             /**
              * @description Answer 202 at once with the thread and turn ids; follow the turn with
              *     `GET /threads/{thread_id}/turns/{turn_id}` or its `/events` stream.
              * @default false
              */
-            background?: boolean;
+            background?: boolean | null;
             /**
              * @description What happens to the turn when a streaming client disconnects.
              * @default continue
-             * @enum {string}
+             * @enum {string|null}
              */
-            on_disconnect?: "continue" | "interrupt";
+            on_disconnect?: "continue" | "interrupt" | null;
             /**
              * @description Whether codex asks before running commands or changing files, for this turn and the thread's
              *     next ones. Default `CODEX_APPROVAL_POLICY`. Requests arrive as `approval.requested` events.
              *     Only the policies the operator allows (`CODEX_ALLOWED_APPROVAL_POLICIES`); others are 403.
-             * @enum {string}
+             * @enum {string|null}
              */
-            approval_policy?: "never" | "on-request" | "untrusted";
+            approval_policy?: "never" | "on-request" | "untrusted" | null;
             /**
              * @description Codex's command sandbox for this turn and the thread's next ones. Default `CODEX_SANDBOX`. Only the
              *     modes the operator allows (`CODEX_ALLOWED_SANDBOX_MODES`); others are 403. Every mode stays
              *     inside the user's jail.
-             * @enum {string}
+             * @enum {string|null}
              */
-            sandbox?: "read-only" | "workspace-write" | "danger-full-access";
+            sandbox?: "read-only" | "workspace-write" | "danger-full-access" | null;
             /**
              * @description Where the turn's commands run, relative to the caller's own workspace (e.g. `src/app`); it must
              *     exist and can never lead outside the workspace (400 otherwise).
              */
-            cwd?: string;
+            cwd?: string | null;
         };
         ChatResult: {
             thread_id: string;
@@ -1162,7 +1228,7 @@ export interface components {
             message: string;
             will_retry: boolean;
         };
-        /** @description One of codex's own notifications, unchanged (`raw_events: true`). */
+        /** @description One of codex's own notifications (`raw_events: true`), also those of the thread rather than the turn (e.g. `thread/started`). The compatibility profile (`X-Api-Compat: original`) sends them as codex wrote them, `{method, params, emittedAtMs}`. */
         CodexEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1175,6 +1241,8 @@ export interface components {
             params: {
                 [key: string]: unknown;
             };
+            /** @description Codex's `emittedAtMs`: when codex sent it. */
+            emitted_at_ms?: number;
         };
         /** @description The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name. */
         ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["ApprovalRequestedEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
@@ -1391,17 +1459,18 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:validation-error",
                  *       "title": "Request is invalid",
                  *       "status": 400,
-                 *       "detail": "request/body/messages/0/content must match pattern \"\\S\"",
+                 *       "detail": "request/body/messages/0/content must be string",
                  *       "instance": "/chat",
                  *       "errors": [
                  *         {
                  *           "field": "/body/messages/0/content",
-                 *           "message": "must match pattern \"\\S\""
+                 *           "message": "must be string"
                  *         }
                  *       ]
                  *     }
@@ -1417,6 +1486,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:unauthorized",
@@ -1435,6 +1505,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:forbidden",
@@ -1453,6 +1524,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:thread-not-found",
@@ -1471,6 +1543,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:turn-in-progress",
@@ -1489,6 +1562,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:payload-too-large",
@@ -1507,6 +1581,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:unsupported-media-type",
@@ -1527,6 +1602,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:too-many-requests",
@@ -1545,6 +1621,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:codex-exited",
@@ -1563,6 +1640,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:events-evicted",
@@ -1587,6 +1665,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["OriginalError"];
                 /**
                  * @example {
                  *       "type": "urn:codex-api-bridge:problem:sessions-exhausted",
@@ -1627,8 +1706,25 @@ export interface components {
                 "application/json": components["schemas"]["OpenAIErrorBody"];
             };
         };
+        /**
+         * @description Original profile only (`X-Api-Compat: original`): the body or a parameter is malformed or invalid, told
+         *     as FastAPI does.
+         */
+        OriginalValidationError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OriginalValidationError"];
+            };
+        };
     };
     parameters: {
+        /**
+         * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+         *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+         */
+        ApiCompatHeader: "default" | "original";
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
         UserIdQuery: components["schemas"]["UserId"];
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
@@ -1649,7 +1745,13 @@ export interface operations {
     getServiceInfo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1676,6 +1778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceInfo"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStatus: {
@@ -1865,6 +1968,11 @@ export interface operations {
             header?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
             };
             path?: never;
             cookie?: never;
@@ -1929,7 +2037,7 @@ export interface operations {
                      *       "error": null
                      *     }
                      */
-                    "application/json": components["schemas"]["ChatResult"];
+                    "application/json": components["schemas"]["ChatResult"] | components["schemas"]["OriginalChatResult"];
                 };
             };
             /** @description With `background` true, the turn was started and runs on without the client. */
@@ -1948,6 +2056,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["OriginalValidationError"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1958,7 +2067,7 @@ export interface operations {
             query?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 user_id?: components["parameters"]["UserIdQuery"];
-                /** @description Threads per page. */
+                /** @description Threads per page (default 50 in the original profile). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -1966,6 +2075,11 @@ export interface operations {
             header?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
             };
             path?: never;
             cookie?: never;
@@ -1993,12 +2107,13 @@ export interface operations {
                      *       "next_cursor": null
                      *     }
                      */
-                    "application/json": components["schemas"]["ThreadList"];
+                    "application/json": components["schemas"]["ThreadList"] | components["schemas"]["OriginalThreadList"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["OriginalValidationError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2097,6 +2212,11 @@ export interface operations {
             header?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
                 "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /**
+                 * @description `original` answers in the original Python bridge's shapes (drop-in for its clients), `default` in this
+                 *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
+                 */
+                "X-Api-Compat"?: components["parameters"]["ApiCompatHeader"];
             };
             path?: never;
             cookie?: never;
@@ -2151,13 +2271,14 @@ export interface operations {
                      *       "next_cursor": null
                      *     }
                      */
-                    "application/json": components["schemas"]["History"];
+                    "application/json": components["schemas"]["History"] | components["schemas"]["OriginalHistory"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["OriginalValidationError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };

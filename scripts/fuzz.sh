@@ -6,6 +6,7 @@
 #
 #   bash scripts/fuzz.sh                       # ~30 examples per operation, all phases, hard limit 480 s
 #   FUZZ_MAX_EXAMPLES=100 FUZZ_TIME_LIMIT=900 bash scripts/fuzz.sh
+#   FUZZ_API_COMPAT=original bash scripts/fuzz.sh   # the bridge in the original profile (API_COMPAT=original)
 #   FUZZ_STRICT=1 bash scripts/fuzz.sh         # known src/ bugs fail the run too (see scripts/fuzz/hooks.py)
 #   bash scripts/fuzz.sh --seed 1              # extra arguments go to `schemathesis run`
 #

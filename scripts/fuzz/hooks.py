@@ -124,6 +124,37 @@ def _parse_sse(text: str) -> list[dict[str, str]]:
     return events
 
 
+_original_event_validator = jsonschema_rs.Draft202012Validator(
+    {"$ref": "#/components/schemas/OriginalEvent", "components": _components}
+)
+
+
+SERVICE_PROFILE = os.environ.get("FUZZ_API_COMPAT", "default")
+
+
+def _asked_for_original(response: Any, case: Any) -> bool:
+    """The request's X-Api-Compat (as sent, or as generated); without a known one, the bridge's API_COMPAT."""
+    for headers in (getattr(getattr(response, "request", None), "headers", None), getattr(case, "headers", None)):
+        for name, value in dict(headers or {}).items():
+            if name.lower() == "x-api-compat" and str(value).strip().lower() in ("default", "original"):
+                return str(value).strip().lower() == "original"
+    return SERVICE_PROFILE == "original"
+
+
+def _check_original_stream(events: list[dict[str, str]], cut_short: bool) -> None:
+    """The original profile's stream: `data:` lines only, `{"type": "session"}` first, OriginalEvents, `[DONE]`."""
+    if not cut_short:
+        assert events and events[-1]["data"] == "[DONE]", "the stream does not end with `data: [DONE]`"
+        events = events[:-1]
+    for index, event in enumerate(events):
+        assert set(event) == {"data"}, f"event #{index}: the original profile sends `data:` lines only, got {sorted(event)}"
+        payload = json.loads(event["data"])
+        errors = [error.message[:200] for error in _original_event_validator.iter_errors(payload)]
+        assert not errors, f"event #{index} is not an OriginalEvent: {errors[:3]}"
+    if events:
+        assert json.loads(events[0]["data"]).get("type") == "session", "an original stream starts with its session"
+
+
 def _check_openai_stream(path: str, events: list[dict[str, str]], cut_short: bool) -> None:
     """OpenAI's streams: Responses events carry `type` (= `event:`) and sequence numbers from 0 and end with
     response.completed or response.failed; Chat Completions chunks end with `data: [DONE]`."""
@@ -155,6 +186,9 @@ def sse_chat_events(ctx: Any, response: Any, case: Any) -> bool | None:
     cut_short = bool(getattr(response, "stream_cut_short", False))
     if case.operation.path.startswith("/v1/"):
         _check_openai_stream(case.operation.path, events, cut_short)
+        return True
+    if case.operation.label == "POST /chat" and _asked_for_original(response, case):
+        _check_original_stream(events, cut_short)
         return True
     if not cut_short:
         assert events and events[-1]["data"] == "[DONE]", "the stream does not end with `data: [DONE]`"

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       // Generated user ids are many: few processes at once keep a 2-core machine usable; idle ones make way.
       MAX_SESSIONS: process.env.FUZZ_MAX_SESSIONS ?? '8',
       TURN_TIMEOUT_SECONDS: '60',
+      // FUZZ_API_COMPAT=original fuzzes the original profile service-wide (X-Api-Compat still switches per request).
+      API_COMPAT: process.env.FUZZ_API_COMPAT ?? 'default',
     },
     { logger },
   );

@@ -265,8 +265,13 @@ export const codexEventSchema = z
     ...turnRef,
     method: z.string(),
     params: z.record(z.string(), z.unknown()),
+    emitted_at_ms: z.number().int().optional().meta({ description: "Codex's `emittedAtMs`: when codex sent it." }),
   })
-  .meta({ id: 'CodexEvent', description: "One of codex's own notifications, unchanged (`raw_events: true`)." });
+  .meta({
+    id: 'CodexEvent',
+    description:
+      "One of codex's own notifications (`raw_events: true`), also those of the thread rather than the turn (e.g. `thread/started`). The compatibility profile (`X-Api-Compat: original`) sends them as codex wrote them, `{method, params, emittedAtMs}`.",
+  });
 
 export const bridgeEventSchema = z
   .discriminatedUnion('type', [

@@ -8,7 +8,7 @@ const requestId = z.union([z.number(), z.string()]);
 const params = z.record(z.string(), z.unknown());
 
 const serverRequestMessage = z.object({ id: requestId, method: z.string(), params: params.optional() });
-const notificationMessage = z.object({ method: z.string(), params: params.optional() });
+const notificationMessage = z.object({ method: z.string(), params: params.optional(), emittedAtMs: z.number().optional() });
 const resultMessage = z.object({ id: requestId, result: z.unknown() });
 const errorMessage = z.object({ id: requestId, error: z.object({ code: z.number(), message: z.string() }) });
 
@@ -39,6 +39,8 @@ export type JsonObject = Record<string, unknown>;
 export interface Notification {
   method: string;
   params: JsonObject;
+  /** When codex sent it (codex 0.169 stamps its notifications); kept for raw events. */
+  emittedAtMs?: number | undefined;
 }
 
 export interface ServerRequest extends Notification {
@@ -130,7 +132,8 @@ export class JsonRpcConnection {
     if ('method' in message && 'id' in message) {
       void this.answerServerRequest({ id: message.id, method: message.method, params: message.params ?? {} });
     } else if ('method' in message) {
-      const notification = { method: message.method, params: message.params ?? {} };
+      const notification: Notification = { method: message.method, params: message.params ?? {} };
+      if ('emittedAtMs' in message && message.emittedAtMs !== undefined) notification.emittedAtMs = message.emittedAtMs;
       for (const listener of this.notificationListeners) listener(notification);
     } else {
       this.settle(message);

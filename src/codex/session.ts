@@ -14,10 +14,17 @@ import type { ApprovalDecision, Usage } from './bridgeEvents';
 import { CodexRpcError } from './errors';
 import { MAX_MODEL_PAGES, modelListResult, type CodexModel } from './modelList';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
-import { threadListResult, threadResult, turnsListResult, turnStartResult } from './protocol';
+import {
+  threadListResult,
+  threadResult,
+  turnsListResult,
+  turnStartResult,
+  type CodexThread,
+  type CodexTurn,
+} from './protocol';
 import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
 import { endCommands, residentBytes } from './processTree';
-import { applyNotification } from './turnEvents';
+import { applyNotification, emitRaw } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
 import { TurnRun } from './turnRun';
 import type { UsageStore } from './usageStore';
@@ -61,6 +68,12 @@ export type SessionSettings = Pick<
   onTurnStarted?: (run: TurnRun) => void;
 };
 
+/** Thread-level notifications kept per thread, and threads kept, before a turn takes them. */
+const MAX_THREAD_NOTES = 16;
+/** Pages of 100 turns read for the original profile's whole-thread /history. */
+const MAX_HISTORY_PAGES = 50;
+const MAX_NOTED_THREADS = 32;
+
 /** How long to wait for codex's own `turn/completed` after the bridge interrupted a turn. */
 const INTERRUPT_SETTLE_MS = 5000;
 
@@ -74,6 +87,11 @@ export class CodexSession {
   private readonly startingThreads = new Set<string>();
   private readonly loadedThreads = new Set<string>();
   private readonly backlog = new Map<string, Notification[]>();
+  /**
+   * Thread-level notifications (thread/started, the usage a resume reports...) of threads with no turn yet:
+   * the next turn's raw events start with them. Bounded: only the latest threads are kept.
+   */
+  private readonly threadNotes = new Map<string, Notification[]>();
   /** The approval policy each thread runs under, for deciding on requests to leave the sandbox. */
   private readonly threadPolicies = new Map<string, Config['approvalPolicy']>();
   private inflightRequests = 0;
@@ -141,6 +159,8 @@ export class CodexSession {
     let threadCreated = false;
     if (threadId) {
       this.assertNoTurnRunning(threadId);
+      // What codex said about the thread before this turn was asked for belongs to no one.
+      this.threadNotes.delete(threadId);
       this.startingThreads.add(threadId);
       try {
         await this.ensureLoaded(threadId);
@@ -181,6 +201,7 @@ export class CodexSession {
         }),
       );
       run.turnId = response.turn.id;
+      run.codexTurn = response.turn;
       if (request.approvalPolicy || threadCreated)
         this.threadPolicies.set(threadId, request.approvalPolicy ?? this.settings.approvalPolicy);
     } catch (error) {
@@ -190,6 +211,13 @@ export class CodexSession {
     }
     this.settings.onTurnStarted?.(run);
     run.emit({ type: 'turn.started', thread_created: threadCreated });
+    // turn.started stays the first event; the original profile puts these before it again (threadNotesTold).
+    const notes = run.rawEvents ? (this.threadNotes.get(threadId) ?? []) : [];
+    const eventsBefore = run.events.length;
+    for (const note of notes) emitRaw(run, note);
+    // Those the byte caps let through.
+    run.threadNotesTold = run.events.length - eventsBefore;
+    this.threadNotes.delete(threadId);
     for (const early of this.backlog.get(threadId) ?? []) this.apply(run, early);
     this.backlog.delete(threadId);
     this.armDeadline(run);
@@ -254,9 +282,13 @@ export class CodexSession {
     return models;
   }
 
-  async listThreads(limit: number, cursor: string | undefined): Promise<ThreadList> {
+  async listThreads(
+    limit: number,
+    cursor: string | undefined,
+    sortKey: 'updated_at' | 'created_at' = 'updated_at',
+  ): Promise<ThreadList> {
     const page = threadListResult.parse(
-      await this.call('thread/list', { limit, sortKey: 'updated_at', ...(cursor ? { cursor } : {}) }),
+      await this.call('thread/list', { limit, sortKey, ...(cursor ? { cursor } : {}) }),
     );
     return { threads: page.data.map(summarizeThread), next_cursor: page.nextCursor ?? null };
   }
@@ -278,6 +310,26 @@ export class CodexSession {
       turn.items.map((item) => historyMessage(turn.id, normalizeItem(item))),
     );
     return { thread, messages, usage: await this.usageStore.load(threadId), next_cursor: page.nextCursor ?? null };
+  }
+
+  /** The thread and all its turns as codex keeps them, raw items included (the original bridge's /history). */
+  async codexHistory(threadId: string): Promise<{ thread: CodexThread; turns: CodexTurn[] }> {
+    const { thread } = threadResult.parse(await this.call('thread/read', { threadId }, threadId));
+    const turns: CodexTurn[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const result = turnsListResult.parse(
+        await this.call(
+          'thread/turns/list',
+          { threadId, limit: 100, sortDirection: 'asc', itemsView: 'full', ...(cursor ? { cursor } : {}) },
+          threadId,
+        ),
+      );
+      turns.push(...result.data);
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    return { thread, turns };
   }
 
   async rename(threadId: string, name: string): Promise<ThreadSummary> {
@@ -361,10 +413,13 @@ export class CodexSession {
   }
 
   private route(notification: Notification): void {
-    const threadId = notification.params.threadId;
+    const threadId = notification.params.threadId ?? (notification.params.thread as { id?: unknown } | undefined)?.id;
     if (typeof threadId !== 'string') return;
     const run = this.runningTurns.get(threadId);
-    if (!run) return;
+    if (!run) {
+      this.keepThreadNote(threadId, notification);
+      return;
+    }
     this.touch();
     if (!run.turnId) {
       // Codex may announce the turn before it answers turn/start; keep those until the id is known.
@@ -376,6 +431,19 @@ export class CodexSession {
     const turnId = notification.params.turnId ?? (notification.params.turn as { id?: unknown } | undefined)?.id;
     if (turnId !== undefined && turnId !== run.turnId) return;
     this.apply(run, notification);
+  }
+
+  private keepThreadNote(threadId: string, notification: Notification): void {
+    const notes = this.threadNotes.get(threadId) ?? [];
+    if (notes.length >= MAX_THREAD_NOTES) return;
+    notes.push(notification);
+    this.threadNotes.delete(threadId);
+    this.threadNotes.set(threadId, notes);
+    while (this.threadNotes.size > MAX_NOTED_THREADS) {
+      const oldest = this.threadNotes.keys().next().value;
+      if (oldest === undefined) break;
+      this.threadNotes.delete(oldest);
+    }
   }
 
   /** Made once, not per notification: this is the event stream's hot path. */

@@ -29,10 +29,11 @@ function deltaOf(params: Notification['params']): { itemId: string; delta: strin
 /** Applies one notification to its turn; `onThreadUsage` receives the thread and its new token total. */
 export function applyNotification(
   run: TurnRun,
-  { method, params }: Notification,
+  notification: Notification,
   onThreadUsage: (threadId: string, threadTotal: Usage) => void,
 ): void {
-  if (run.rawEvents) run.emit({ type: 'codex', method, params });
+  const { method, params } = notification;
+  emitRaw(run, notification);
   switch (method) {
     case 'item/agentMessage/delta': {
       const { itemId, delta } = deltaOf(params);
@@ -105,6 +106,12 @@ export function applyNotification(
     default:
       break;
   }
+}
+
+/** Codex's notification unchanged, for clients that asked for raw events (`raw_events`, the original profile). */
+export function emitRaw(run: TurnRun, { method, params, emittedAtMs }: Notification): void {
+  if (!run.rawEvents) return;
+  run.emit({ type: 'codex', method, params, ...(emittedAtMs !== undefined ? { emitted_at_ms: emittedAtMs } : {}) });
 }
 
 /** Codex 0.169's words when its thread store fails (read-only directory, full disk, quota). */

@@ -46,6 +46,10 @@ export class TurnRun {
   /** The thread's token total before this turn, to tell this turn's own usage. */
   usageBaseline: Usage | undefined;
   lastMessage: string | null = null;
+  /** Codex's own turn object from its turn/start answer (the original profile sends it as is). */
+  codexTurn: Record<string, unknown> = {};
+  /** How many raw thread-level notifications (from before the turn/start answer) follow `turn.started`. */
+  threadNotesTold = 0;
   finishedAt: number | undefined;
   /** Approvals codex is waiting for, by request id. */
   readonly approvals = new Map<string, PendingApproval>();

@@ -81,6 +81,7 @@ export const envSchema = z
     CLEANUP_INTERVAL_SECONDS: z.coerce.number().positive().default(60),
     ALLOW_USER_ID_OVERRIDE: booleanFromEnv.default(false),
     CORS_ORIGINS: z.string().default(''),
+    API_COMPAT: z.enum(['default', 'original']).default('default'),
     MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
     TURN_TIMEOUT_SECONDS: z.coerce.number().positive().default(900),
     APPROVAL_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
@@ -234,6 +235,8 @@ export interface Config {
   /** An explicit CODEX_HOME is used for the default user of a single-user bridge only. */
   codexHome: string | undefined;
   model: string | undefined;
+  /** API_COMPAT: the answers' shapes for every request without an `X-Api-Compat` header. */
+  apiCompat: 'default' | 'original';
   approvalPolicy: ApprovalPolicy;
   sandbox: SandboxMode;
   ceiling: PolicyCeiling;
@@ -325,6 +328,7 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     codexWorkingDir: env.CODEX_WORKING_DIR ? path.resolve(env.CODEX_WORKING_DIR) : undefined,
     codexHome: env.CODEX_HOME ? path.resolve(env.CODEX_HOME) : undefined,
     model: env.CODEX_MODEL,
+    apiCompat: env.API_COMPAT,
     approvalPolicy: env.CODEX_APPROVAL_POLICY,
     sandbox: env.CODEX_SANDBOX,
     ceiling: {

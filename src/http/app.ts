@@ -6,6 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Authenticator } from '../auth/types';
 import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
+import { compatChatBody, markProfile } from '../compat/profile';
 import { authMiddleware } from './authMiddleware';
 import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
@@ -51,6 +52,12 @@ function bind<K extends OperationId>(handler: Handler<K>): RequestHandler {
   };
 }
 
+/** The fields a /chat body may have, as openapi.yaml lists them. */
+function chatRequestFields(document: Services['spec']['document']): Set<string> {
+  const schemas = (document as { components?: { schemas?: Record<string, { properties?: object }> } }).components?.schemas;
+  return new Set(Object.keys(schemas?.ChatRequest?.properties ?? {}));
+}
+
 export function createApp(options: AppOptions): Express {
   const { services, logger } = options;
   const { document } = services.spec;
@@ -62,6 +69,7 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(logger));
+  app.use(markProfile(services.config.apiCompat));
   // Off unless the operator lists origins: Swagger UI is same-origin and needs none.
   if (options.corsOrigins === '*' || options.corsOrigins.length > 0) {
     app.use(
@@ -98,6 +106,7 @@ export function createApp(options: AppOptions): Express {
       },
     }),
   );
+  app.use(compatChatBody(chatRequestFields(document)));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: document,

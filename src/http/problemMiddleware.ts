@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CodexExitedError, CodexRpcError, CodexTimeoutError } from '../codex/errors';
+import { originalError } from '../compat/errors';
+import { isOriginal, isOriginalRoute } from '../compat/profile';
 import type { Logger } from '../logger';
 import type { BridgeMetrics } from '../metrics/bridgeMetrics';
 import { BadGatewayError, DomainError, NotFoundError, ValidationError } from '../errors';
@@ -127,6 +129,14 @@ export function problemHandler(logger: Logger, metrics?: Pick<BridgeMetrics, 'pr
     if (problem.status >= 500) logger.warn({ problem }, 'request failed');
     metrics?.problem(problem.type.slice(problem.type.lastIndexOf(':') + 1), problem.status);
     for (const [name, value] of Object.entries(headers)) if (value) res.setHeader(name, value);
+    if (isOriginal(res) && !isOpenAiPath(req.path)) {
+      // The original profile: FastAPI's bodies. Same statuses, but 422 where the original's own routes refused a
+      // request in the validator or parser (the bridge's other routes keep their documented 400).
+      const requestShape = isOriginalRoute(req.path) && (isValidatorError(error) || isBodyParserError(error));
+      const answer = originalError(problem, requestShape, error);
+      res.status(answer.status).json(answer.body);
+      return;
+    }
     if (isOpenAiPath(req.path)) {
       // The same problem and status, in the shape OpenAI clients read their message from.
       res.status(problem.status).json(openAiErrorBody(problem));
@@ -135,6 +145,13 @@ export function problemHandler(logger: Logger, metrics?: Pick<BridgeMetrics, 'pr
     // res.json keeps the problem+json type and lets response validation (on in tests) check the body too.
     res.status(problem.status).type('application/problem+json').json(problem);
   };
+}
+
+function isBodyParserError(error: unknown): boolean {
+  return (
+    !(error instanceof DomainError || error instanceof HttpProblem) &&
+    typeof (error as { type?: unknown } | null)?.type === 'string'
+  );
 }
 
 function isValidatorError(error: unknown): error is ValidatorError {

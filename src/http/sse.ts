@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { BridgeEvent } from '../codex/bridgeEvents';
 import type { TurnRun } from '../codex/turnRun';
 
 export interface StreamOptions {
@@ -11,7 +12,14 @@ export interface StreamOptions {
   afterSeq?: number;
   /** Called when the client goes away before the turn ended (e.g. to interrupt it). */
   onClientGone?: () => void;
+  /** Another wire form of the events (the original profile); undefined leaves an event out. Default: typed SSE. */
+  format?: ((event: BridgeEvent, seq: number) => string | undefined) | undefined;
+  /** Written before the first event. */
+  preamble?: string | undefined;
 }
+
+const typedSse = (event: BridgeEvent, seq: number): string =>
+  `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
 /** Formatted events are written in pieces of about this size, so that the backlog check happens often. */
 const WRITE_CHUNK_CHARS = 64 * 1024;
@@ -48,7 +56,8 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
   }, options.keepaliveMs);
   let lastSeq = options.afterSeq ?? 0;
   // Events that arrived together go out in one write: one HTTP chunk instead of one per event.
-  let pending = '';
+  let pending = options.preamble ?? '';
+  const format = options.format ?? typedSse;
   try {
     // A reader slower than the turn gets a backlog of at most maxBacklogBytes (plus one chunk) in the bridge;
     // one that stops reading is cut after stallTimeoutMs and may resume with Last-Event-ID.
@@ -63,7 +72,7 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
     let live = true;
     for await (const batch of run.batches(lastSeq, disconnected)) {
       for (const { seq, event } of batch) {
-        pending += `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+        pending += format(event, seq) ?? '';
         lastSeq = seq;
         if (pending.length >= WRITE_CHUNK_CHARS && !(live = await flush())) break;
       }
@@ -71,7 +80,7 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
     }
   } catch (error) {
     if (!disconnected.aborted && !res.destroyed) {
-      const event = {
+      const event: BridgeEvent = {
         type: 'error',
         thread_id: run.threadId,
         turn_id: run.turnId,
@@ -80,7 +89,7 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
         will_retry: false,
       };
       // Events of the batch formatted before the failure still go out, in order, before the error.
-      res.write(`${pending}id: ${lastSeq + 1}\nevent: error\ndata: ${JSON.stringify(event)}\n\n`);
+      res.write(`${pending}${format(event, lastSeq + 1) ?? ''}`);
     }
   } finally {
     clearInterval(keepalive);

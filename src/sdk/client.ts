@@ -140,6 +140,13 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     fetch: options.fetch,
     headers: options.headers,
   });
+  // The SDK speaks this bridge's own API, also on a bridge whose operator chose API_COMPAT=original.
+  raw.use({
+    onRequest({ request }) {
+      if (!request.headers.has('X-Api-Compat')) request.headers.set('X-Api-Compat', 'default');
+      return request;
+    },
+  });
   if (options.token !== undefined) raw.use(bearerToken(options.token));
   const onThread = (thread_id: ThreadId) => ({ params: { path: { thread_id } } });
   const openTurnEvents = (threadId: ThreadId, turnId: string, lastEventId: number | undefined, call: CallOptions) =>
@@ -187,7 +194,8 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       const result = await dataOf(
         raw.POST('/chat', { ...call, body: chatBody(request, { stream: false, background: false }) }),
       );
-      if (typeof result !== 'object' || result.status === 'running') throw unexpected('POST /chat with stream: false');
+      if (typeof result !== 'object' || !('status' in result) || result.status === 'running')
+        throw unexpected('POST /chat with stream: false');
       return result;
     },
     streamChat: (request, options = {}) =>
@@ -206,7 +214,7 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       const result = await dataOf(
         raw.POST('/chat', { ...call, body: chatBody(request, { stream: false, background: true }) }),
       );
-      if (typeof result !== 'object' || result.status !== 'running')
+      if (typeof result !== 'object' || !('status' in result) || result.status !== 'running')
         throw unexpected('POST /chat with background: true');
       return result;
     },
@@ -230,8 +238,16 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
           body: answer,
         }),
       ),
-    listThreads: (query = {}, call = {}) => dataOf(raw.GET('/threads', { ...call, params: { query } })),
-    getHistory: (query, call = {}) => dataOf(raw.GET('/history', { ...call, params: { query } })),
+    async listThreads(query = {}, call = {}) {
+      const result = await dataOf(raw.GET('/threads', { ...call, params: { query } }));
+      if (!('threads' in result) || result.threads.some((thread) => !('status' in thread))) throw unexpected('GET /threads');
+      return result as ThreadList;
+    },
+    async getHistory(query, call = {}) {
+      const result = await dataOf(raw.GET('/history', { ...call, params: { query } }));
+      if (!('messages' in result)) throw unexpected('GET /history');
+      return result;
+    },
     renameThread: (threadId, body, call = {}) =>
       dataOf(raw.PATCH('/threads/{thread_id}', { ...call, ...onThread(threadId), body })),
     async archiveThread(threadId, call = {}) {

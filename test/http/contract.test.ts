@@ -109,13 +109,13 @@ describe('POST /chat', () => {
     expect(parseSse(res.text).at(-1)?.data).toBe('[DONE]');
   });
 
-  it('joins message contents into one prompt', async () => {
+  it('joins message contents into one transcript when not all are the user\'s', async () => {
     const { app, sessions } = appWithDoubles();
     await request(app)
       .post('/chat')
       .send({ messages: [{ role: 'system', content: 'Be brief.' }, { content: '  Hello!  ' }], stream: false })
       .expect(200);
-    expect(sessions.sessionOf('default').prompts).toEqual(['Be brief.\n\nHello!']);
+    expect(sessions.sessionOf('default').prompts).toEqual(['System: Be brief.\n\nUser: Hello!']);
   });
 
   it('answers one JSON result with stream: false', async () => {
@@ -147,8 +147,8 @@ describe('POST /chat', () => {
   it.each([
     ['no messages', {}, '/body/messages'],
     ['empty messages', { messages: [] }, '/body/messages'],
-    ['blank content', { messages: [{ content: '   ' }] }, '/body/messages/0/content'],
-    ['empty content', { messages: [{ content: '' }] }, '/body/messages/0/content'],
+    ['blank content', { messages: [{ content: '   ' }] }, '/body/messages'],
+    ['only empty contents', { messages: [{ content: '' }, { content: '\n' }] }, '/body/messages'],
     ['wrong type', { messages: [{ content: 42 }] }, '/body/messages/0/content'],
     ['unknown field', { messages: [{ content: 'x' }], temperature: 2 }, '/body/temperature'],
     ['bad role', { messages: [{ role: 'robot', content: 'x' }] }, '/body/messages/0/role'],

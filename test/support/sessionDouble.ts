@@ -45,6 +45,8 @@ export class SessionDouble implements ChatSession {
     }
     this.prompts.push(request.prompt);
     const run = new TurnRun(threadId, `turn-${++this.counter}`, created, request.rawEvents ?? false);
+    // As codex's turn/start answers it, before the turn's first event.
+    run.codexTurn = { id: run.turnId, items: [], status: 'inProgress', error: null };
     this.running.set(threadId, run);
     this.allTurns.push(run);
     void run.done.then(() => this.running.delete(run.threadId));
@@ -73,6 +75,23 @@ export class SessionDouble implements ChatSession {
     const thread = this.threads.get(threadId);
     if (!thread) throw new ThreadNotFoundError(threadId);
     return { thread, messages: [], usage: null, next_cursor: null };
+  }
+
+  async codexHistory(threadId: string): ReturnType<ChatSession['codexHistory']> {
+    const thread = this.threads.get(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
+    const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+    const turns = this.allTurns
+      .filter((run) => run.threadId === threadId)
+      .map((run) => ({
+        id: run.turnId,
+        status: run.status === 'running' ? ('inProgress' as const) : run.status,
+        items: run.items.map((item) => ({ type: item.type === 'assistant_message' ? 'agentMessage' : item.type, id: item.id, ...('text' in item ? { text: item.text } : {}) })),
+      }));
+    return {
+      thread: { id: threadId, preview: thread.preview, createdAt: seconds(thread.created_at), updatedAt: seconds(thread.updated_at) },
+      turns,
+    };
   }
 
   async readThread(threadId: string): Promise<ThreadSummary> {

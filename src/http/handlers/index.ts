@@ -1,9 +1,13 @@
 import type { TurnRun } from '../../codex/turnRun';
+import { originalChatResult, originalPrompt, originalSseOf, sessionEvent } from '../../compat/chat';
+import { isOriginal } from '../../compat/profile';
+import { ORIGINAL_ENDPOINTS, ORIGINAL_THREADS_LIMIT, originalHistory, originalThreadList } from '../../compat/threads';
 import { GoneError, NotFoundError, ValidationError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Logger } from '../../logger';
 import type { BridgeMetrics } from '../../metrics/bridgeMetrics';
 import type { Handlers } from '../operations';
+import { optional, promptOf, threadIdOf } from '../chatPrompt';
 import { streamTurn, type StreamOptions } from '../sse';
 import { documentForPrefix, forwardedPrefix } from '../spec';
 import { StreamLimiter } from '../streamLimiter';
@@ -61,6 +65,7 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
       body: {
         name: 'Codex API Bridge',
         version: services.version,
+        endpoints: ORIGINAL_ENDPOINTS,
         links: { docs: '/docs', openapi_json: '/openapi.json', openapi_yaml: '/openapi.yaml', status: '/status' },
       },
     }),
@@ -138,20 +143,22 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
 
     chat: async ({ body, user, res }) => {
       await assertModelCredential(services.config);
-      const prompt = body.messages.map((message) => message.content.trim()).join('\n\n');
+      const original = isOriginal(res);
+      const prompt = original ? originalPrompt(body.messages) : promptOf(body.messages);
       const streaming = (body.stream ?? true) && !body.background;
       services.load.assertCanTakeWork();
       const releaseStream = streaming ? streams.acquire(userOf(user)) : () => undefined;
       try {
         return await withSession(services, user, async (session) => {
           const run = await session.startTurn({
-            threadId: body.thread_id,
+            threadId: threadIdOf(body),
             prompt,
-            model: body.model,
-            rawEvents: body.raw_events ?? false,
-            approvalPolicy: body.approval_policy,
-            sandbox: body.sandbox,
-            cwd: body.cwd,
+            model: optional(body.model),
+            // The original profile sends codex's notifications as they are: the turn keeps them.
+            rawEvents: original || (body.raw_events ?? false),
+            approvalPolicy: optional(body.approval_policy),
+            sandbox: optional(body.sandbox),
+            cwd: optional(body.cwd),
           });
           if (body.background) {
             return {
@@ -168,6 +175,10 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
                 onClientGone: interruptOnLeave
                   ? () => void session.interrupt(run.threadId).catch(() => undefined)
                   : undefined,
+                ...(original && {
+                  preamble: `data: ${JSON.stringify(sessionEvent(run.threadId))}\n\n`,
+                  format: (event, seq) => originalSseOf(run, event, seq),
+                }),
               }),
             );
             return 'streamed';
@@ -175,7 +186,7 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
           await run.done;
           return {
             status: 200,
-            body: run.toResult(),
+            body: original ? originalChatResult(run) : run.toResult(),
             headers: { 'X-Thread-Id': run.threadId, 'X-Turn-Id': run.turnId },
           };
         });
@@ -184,16 +195,21 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
       }
     },
 
-    listThreads: async ({ query, user }) =>
-      withSession(services, user, async (session) => ({
-        status: 200,
-        body: await session.listThreads(query.limit ?? 25, query.cursor),
-      })),
+    listThreads: async ({ query, user, req, res }) =>
+      withSession(services, user, async (session) => {
+        if (!isOriginal(res)) return { status: 200, body: await session.listThreads(query.limit ?? 25, query.cursor) };
+        // The validator may fill in the default profile's default; the original's is 50.
+        const limit = new URL(req.originalUrl, 'http://bridge').searchParams.has('limit') ? query.limit : undefined;
+        const list = await session.listThreads(limit ?? ORIGINAL_THREADS_LIMIT, query.cursor, 'created_at');
+        return { status: 200, body: originalThreadList(list) };
+      }),
 
-    getHistory: async ({ query, user }) =>
+    getHistory: async ({ query, user, res }) =>
       withSession(services, user, async (session) => ({
         status: 200,
-        body: await session.history(query.thread_id, query.limit ?? 50, query.cursor),
+        body: isOriginal(res)
+          ? originalHistory(await session.codexHistory(query.thread_id))
+          : await session.history(query.thread_id, query.limit ?? 50, query.cursor),
       })),
 
     renameThread: async ({ params, body, user }) =>

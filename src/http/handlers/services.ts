@@ -17,7 +17,7 @@ import type { LoadedSpec } from '../spec';
  */
 export type ChatSession = Pick<
   CodexSession,
-  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt' | 'readThread'
+  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt' | 'readThread' | 'codexHistory'
 > &
   Partial<Pick<CodexSession, 'listModels'>>;
 
@@ -47,6 +47,7 @@ export interface Services {
   config: Pick<
     Config,
     | 'openaiApiKey'
+    | 'apiCompat'
     | 'securityMethod'
     | 'sseKeepaliveMs'
     | 'model'
