@@ -1,6 +1,6 @@
 /**
  * Renders the SSE event and item schemas (src/codex/bridgeEvents.ts) as OpenAPI 3.1 components.
- * `--write` replaces the generated block at the end of openapi.yaml with them; a test keeps the two equal.
+ * `--write` replaces the generated block of openapi.yaml (between its two markers) with them; a test keeps the two equal.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,8 @@ import { bridgeEventComponents } from '../src/codex/bridgeEvents';
 
 export const GENERATED_MARKER =
   '    # ---- Generated from src/codex/bridgeEvents.ts by scripts/render-event-schemas.ts; a test keeps them equal.';
+/** What follows it is written by hand again (e.g. the OpenAI-compatible schemas): never overwritten. */
+export const GENERATED_END_MARKER = '    # ---- End of the generated block.';
 
 export function renderEventComponents(): Record<string, unknown> {
   const definitions = bridgeEventComponents.map((schema) => ({ type: 'schema' as const, schema }));
@@ -21,12 +23,13 @@ function writeIntoSpec(): void {
   const specPath = path.resolve(__dirname, '..', 'openapi.yaml');
   const spec = fs.readFileSync(specPath, 'utf8');
   const at = spec.indexOf(GENERATED_MARKER);
-  if (at < 0) throw new Error(`marker not found in ${specPath}`);
+  const end = spec.indexOf(GENERATED_END_MARKER, at);
+  if (at < 0 || end < 0) throw new Error(`the generated block's markers are not both in ${specPath}`);
   const rendered = YAML.stringify(renderEventComponents(), { lineWidth: 0 })
     .split('\n')
     .map((line) => (line ? `    ${line}` : line))
     .join('\n');
-  fs.writeFileSync(specPath, `${spec.slice(0, at)}${GENERATED_MARKER}\n${rendered}`);
+  fs.writeFileSync(specPath, `${spec.slice(0, at)}${GENERATED_MARKER}\n${rendered.replace(/\n*$/, '\n')}${spec.slice(end)}`);
 }
 
 if (require.main === module) {

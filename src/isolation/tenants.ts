@@ -62,15 +62,29 @@ export const TRUSTED_FILES = [
 ];
 export const TRUSTED_DIRS = ['skills', 'rules', 'prompts', 'hooks', 'plugins', 'agents', '.agents'];
 
-/** Placeholders the overlays mount: an empty file and an empty folder that belong to the bridge. */
-export async function placeholders(records: string): Promise<{ file: string; dir: string }> {
+export interface Placeholders {
+  file: string;
+  /** An empty JSON object: codex parses hooks.json and warns at every thread about an empty file. */
+  json: string;
+  dir: string;
+}
+
+/** Placeholders the overlays mount: an empty file, an empty JSON object and an empty folder of the bridge's. */
+export async function placeholders(records: string): Promise<Placeholders> {
   const base = path.join(records, 'jail');
   const file = path.join(base, 'empty');
+  const json = path.join(base, 'empty.json');
   const dir = path.join(base, 'empty.d');
   await fs.mkdir(dir, { recursive: true, mode: 0o755 });
   await fs.chmod(base, 0o755);
-  await fs.writeFile(file, '', { mode: 0o444 });
-  return { file, dir };
+  for (const [target, content] of [
+    [file, ''],
+    [json, '{}\n'],
+  ] as const) {
+    await fs.rm(target, { force: true });
+    await fs.writeFile(target, content, { mode: 0o444 });
+  }
+  return { file, json, dir };
 }
 
 /**
@@ -80,14 +94,15 @@ export async function placeholders(records: string): Promise<{ file: string; dir
  */
 export async function trustOverlays(
   tenant: TenantPaths,
-  empty: { file: string; dir: string },
+  empty: Placeholders,
 ): Promise<Array<{ source: string; target: string }>> {
   const overlays: Array<{ source: string; target: string }> = [];
-  for (const [names, placeholder] of [
-    [TRUSTED_FILES, empty.file],
-    [TRUSTED_DIRS, empty.dir],
+  for (const [names, placeholderOf] of [
+    [TRUSTED_FILES, (name: string) => (name.endsWith('.json') ? empty.json : empty.file)],
+    [TRUSTED_DIRS, () => empty.dir],
   ] as const) {
     for (const name of names) {
+      const placeholder = placeholderOf(name);
       const target = path.join(tenant.codexHome, name);
       const existing = await fs.lstat(target).catch(() => undefined);
       if (tenant.operatorHome && existing && !existing.isSymbolicLink()) {
