@@ -94,7 +94,7 @@ export class Isolation {
         `ISOLATION: no jail can be had here (${reason}). ` +
           (mode === 'bubblewrap'
             ? 'Install bubblewrap and allow user namespaces, or set ISOLATION=auto/none.'
-            : 'With several users (SECURITY_METHOD=Keycloak or ALLOW_USER_ID_OVERRIDE) the bridge does not start unisolated; ' +
+            : 'With several users (SECURITY_METHOD=Keycloak or ApiKey, or ALLOW_USER_ID_OVERRIDE) the bridge does not start unisolated; ' +
               'install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces, or set ISOLATION=none to accept that every agent can reach every other user.'),
       );
     }
