@@ -12,8 +12,11 @@ import { waitUntil } from '../support/wait';
 
 const MIB = 1024 * 1024;
 const PROBLEM = /^application\/problem\+json/;
-/** 20 MB of output: codex streams about 16 MB of deltas for it and keeps 1 MiB in the item. */
-const BIG_OUTPUT = 'yes | head -c 20000000';
+/**
+ * 20 MB of output: codex streams it as deltas and keeps 1 MiB in the item. Printed over a second or so:
+ * a command that is over before codex starts reading may reach it as the completed item only.
+ */
+const BIG_OUTPUT = 'for i in $(seq 1 20); do yes | head -c 1000000; sleep 0.05; done';
 
 type Events = ReturnType<typeof jsonEvents>;
 
