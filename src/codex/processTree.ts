@@ -2,10 +2,16 @@ import fs from 'node:fs';
 
 /* Linux /proc helpers: used to end the commands of an interrupted turn, which codex leaves running. */
 
-/** Every live descendant of `pid` (children, grandchildren...), read from /proc. */
-export function descendantsOf(pid: number): number[] {
+/** Children of every live process, from one pass over /proc. */
+function childrenByParent(): Map<number, number[]> {
   const parents = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return parents;
+  }
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
@@ -19,6 +25,10 @@ export function descendantsOf(pid: number): number[] {
       // The process ended while we read.
     }
   }
+  return parents;
+}
+
+function descendantsIn(parents: Map<number, number[]>, pid: number): number[] {
   const found: number[] = [];
   const queue = [pid];
   while (queue.length > 0) {
@@ -28,6 +38,11 @@ export function descendantsOf(pid: number): number[] {
     }
   }
   return found;
+}
+
+/** Every live descendant of `pid` (children, grandchildren...), read from /proc. */
+export function descendantsOf(pid: number): number[] {
+  return descendantsIn(childrenByParent(), pid);
 }
 
 export function commandLineOf(pid: number): string {
@@ -81,19 +96,31 @@ export function endCommands(rootPid: number, commands: string[]): number[] {
 }
 
 /** VmRSS of one process from /proc/<pid>/status, in bytes; undefined where /proc does not tell. */
-/**
- * Resident memory of a process and everything below it: a session's pid may be the jail's outer
- * process, with codex and its helpers inside.
- */
-export function residentBytes(pid: number): number | undefined {
-  let total: number | undefined;
-  for (const member of [pid, ...descendantsOf(pid)]) {
-    try {
-      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${member}/status`, 'utf8'));
-      if (match) total = (total ?? 0) + Number(match[1]) * 1024;
-    } catch {
-      // Ended while we read.
-    }
+function rssOf(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined; // Ended while we read.
   }
-  return total;
+}
+
+/**
+ * Resident memory of each root and everything below it (a session's pid may be the jail's outer
+ * process, with codex, its helpers and commands inside), from one pass over /proc for all of them.
+ */
+export function treeResidentBytes(roots: number[]): Map<number, number> {
+  const result = new Map<number, number>();
+  if (roots.length === 0) return result;
+  const parents = childrenByParent();
+  for (const root of roots) {
+    const sizes = [root, ...descendantsIn(parents, root)].map(rssOf).filter((size) => size !== undefined);
+    result.set(root, sizes.reduce((total, size) => total + size, 0));
+  }
+  return result;
+}
+
+/** The same for one process tree; undefined when the process is gone. */
+export function residentBytes(pid: number): number | undefined {
+  return rssOf(pid) === undefined ? undefined : treeResidentBytes([pid]).get(pid);
 }

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { IntrospectionObserver } from '../auth/keycloakAuthenticator';
 import type { SessionEndReason, SessionObserver } from '../codex/observer';
 import type { TurnRun } from '../codex/turnRun';
-import { treeRssBytes } from './processRss';
+import { treeResidentBytes } from '../codex/processTree';
 
 /** What the metrics read from the session manager at scrape time. */
 export interface SessionSource {
@@ -101,7 +101,7 @@ export class BridgeMetrics implements SessionObserver, IntrospectionObserver {
       collect() {
         this.reset();
         const processes = sessionSource()?.sessionProcesses() ?? [];
-        const sizes = treeRssBytes(processes.map((entry) => entry.pid));
+        const sizes = treeResidentBytes(processes.map((entry) => entry.pid));
         for (const { user, pid } of processes) this.set({ user }, sizes.get(pid) ?? 0);
       },
     });

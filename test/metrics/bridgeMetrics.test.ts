@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { TurnRun } from '../../src/codex/turnRun';
 import { BridgeMetrics } from '../../src/metrics/bridgeMetrics';
-import { treeRssBytes } from '../../src/metrics/processRss';
+import { treeResidentBytes } from '../../src/codex/processTree';
 import { waitUntil } from '../support/wait';
 
 function value(text: string, series: string): number | undefined {
@@ -63,10 +63,10 @@ describe('BridgeMetrics', () => {
       stdio: 'ignore',
     });
     try {
-      const rssOfChild = (): number => treeRssBytes([child.pid as number]).get(child.pid as number) ?? 0;
+      const rssOfChild = (): number => treeResidentBytes([child.pid as number]).get(child.pid as number) ?? 0;
       await waitUntil(() => rssOfChild() > 64 * 1024 * 1024, 'the child holds its 64 MiB', 20_000);
-      const own = treeRssBytes([process.pid]).get(process.pid) ?? 0;
-      const childOnly = treeRssBytes([child.pid as number]).get(child.pid as number) ?? 0;
+      const own = treeResidentBytes([process.pid]).get(process.pid) ?? 0;
+      const childOnly = treeResidentBytes([child.pid as number]).get(child.pid as number) ?? 0;
       expect(childOnly).toBeGreaterThan(64 * 1024 * 1024);
       expect(own).toBeGreaterThan(childOnly);
       const metrics = new BridgeMetrics({ processMetrics: false });
