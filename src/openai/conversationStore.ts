@@ -36,11 +36,15 @@ function emptyState(): UserState {
   return { version: 1, chatHeads: {}, responses: {} };
 }
 
-/** Keeps the newest `max` entries of a record, by `at` (records keep insertion order for the rest). */
+/**
+ * Keeps the newest `max` entries of a record, by `at`; entries of the same millisecond by insertion
+ * order (the later the newer), which is why a changed entry is deleted and inserted again.
+ */
 function bounded<T>(entries: Record<string, T>, max: number, age: (value: T) => number): Record<string, T> {
-  const list = Object.entries(entries);
+  const list = Object.entries(entries).map((entry, index) => ({ entry, index }));
   if (list.length <= max) return entries;
-  return Object.fromEntries(list.sort(([, a], [, b]) => age(b) - age(a)).slice(0, max));
+  const newestFirst = list.sort((a, b) => age(b.entry[1]) - age(a.entry[1]) || b.index - a.index);
+  return Object.fromEntries(newestFirst.slice(0, max).map(({ entry }) => entry));
 }
 
 export class ConversationStore {
@@ -62,6 +66,7 @@ export class ConversationStore {
   async advanceChat(userId: string, threadId: string, hash: string): Promise<void> {
     const state = await this.stateOf(userId);
     delete state.chatHeads[threadId];
+    delete state.chatHeads[threadId];
     state.chatHeads[threadId] = { hash, at: Date.now() };
     state.chatHeads = bounded(state.chatHeads, MAX_ENTRIES, (head) => head.at);
     await this.persist(userId, state);
@@ -77,6 +82,7 @@ export class ConversationStore {
 
   async saveResponse(userId: string, responseId: string, settings: ResponseSettings): Promise<void> {
     const state = await this.stateOf(userId);
+    delete state.responses[responseId];
     state.responses[responseId] = settings;
     state.responses = bounded(state.responses, MAX_ENTRIES, (entry) => entry.createdAt);
     await this.persist(userId, state);
