@@ -23,6 +23,13 @@ const list = z
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   );
+/** `Keycloak`, `keycloak` and ` KEYCLOAK ` alike: the original bridge's .env files spell them freely. */
+function caseInsensitiveEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.enum(values));
+}
 const approvalPolicy = z.enum(['never', 'on-request', 'untrusted']);
 const sandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -55,11 +62,7 @@ export const envSchema = z
       z.array(z.string().regex(ENV_NAME, 'each entry must be a variable name (letters, digits, _)')),
     ),
     CODEX_KEEP_BACKGROUND_COMMANDS: booleanFromEnv.default(false),
-    ISOLATION: z
-      .string()
-      .transform((value) => value.trim().toLowerCase())
-      .pipe(z.enum(['auto', 'bubblewrap', 'none']))
-      .default('auto'),
+    ISOLATION: caseInsensitiveEnum(['auto', 'bubblewrap', 'none']).default('auto'),
     BWRAP_PATH: optionalString,
     ISOLATION_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(200_000),
     ISOLATION_UID_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
@@ -106,11 +109,7 @@ export const envSchema = z
     DATA_DIR_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
     CODEX_RECYCLE_AFTER_THREADS: z.coerce.number().int().nonnegative().default(200),
     CODEX_RECYCLE_RSS_BYTES: z.coerce.number().int().nonnegative().default(1024 * MIB),
-    SECURITY_METHOD: z
-      .string()
-      .transform((value) => value.trim().toLowerCase())
-      .pipe(z.enum(['none', 'keycloak', 'apikey']))
-      .default('none'),
+    SECURITY_METHOD: caseInsensitiveEnum(['none', 'keycloak', 'apikey']).default('none'),
     API_KEYS_FILE: optionalString,
     API_KEYS: optionalString,
     METRICS_TOKEN: optionalString,
