@@ -1800,7 +1800,7 @@ export interface operations {
                      * @example {
                      *       "status": "ok",
                      *       "codex_available": true,
-                     *       "codex_version": "codex-cli 0.169.0",
+                     *       "codex_version": "codex-cli 0.171.0",
                      *       "api_key_configured": true,
                      *       "security_method": "none",
                      *       "active_sessions": 1,

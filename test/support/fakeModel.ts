@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /*
  * A scripted stand-in for the OpenAI Responses API that end-to-end tests point the real codex at.
- * It speaks exactly the subset of the wire format codex 0.169 is known to accept
+ * It speaks exactly the subset of the wire format codex 0.169-0.171 is known to accept
  * (see /work/shared/reference/codex-app-server.md).
  */
 
