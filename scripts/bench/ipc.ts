@@ -1,6 +1,6 @@
 /**
  * A tiny typed request/reply protocol between the benchmark and the helper processes it forks
- * (the bridge, the fake model, the canary). Each helper runs under `node --import tsx`, answers
+ * (the bridge, the fake model, the canary). Each helper runs under `node --import tsx` (the bridge: plain node), answers
  * commands over the IPC channel, and exits on `stop` or when its parent goes away.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -55,6 +55,8 @@ export interface HostStartOptions {
   stdout?: 'inherit' | 'ignore';
   /** Environment of the helper (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** 'tsx' runs a TypeScript helper; 'none' runs plain JavaScript as `node` would (the production bridge). */
+  loader?: 'tsx' | 'none';
 }
 
 /** The parent's handle on one helper process. */
@@ -90,7 +92,7 @@ export class Host<C extends CommandMap, Ready> {
     const child = fork(path.resolve(REPO_ROOT, script), options.args ?? [], {
       cwd: REPO_ROOT,
       env: options.env ?? process.env,
-      execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+      execArgv: [...(options.loader === 'none' ? [] : ['--import', 'tsx']), ...(options.nodeFlags ?? [])],
       stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],
     });
     const timeoutMs = options.startTimeoutMs ?? 60_000;

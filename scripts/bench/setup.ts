@@ -2,14 +2,17 @@
  * Everything a benchmark run starts (helper processes, raw codex processes, temporary folders),
  * registered as it is made so that one `close()` in a finally block ends and removes all of it.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { probeCodex, type CodexCommand } from '../../src/codex/binary';
 import { FAKE_MODEL_NAME, type FakeReply } from '../../test/support/fakeModel';
 import type { BridgeHostCommands, BridgeHostInfo } from './hosts/bridgeHost';
 import type { CanaryHostCommands } from './hosts/canaryHost';
 import type { FakeModelHostCommands, FakeModelHostInfo } from './hosts/fakeModelHost';
 import { Host } from './ipc';
+import { REPO_ROOT } from './options';
 import { RawAppServer } from './rawClient';
 
 export const API_KEY = 'sk-bench-key';
@@ -27,6 +30,24 @@ export interface BridgeStartOptions {
   realHome?: boolean;
   /** Writes a V8 CPU profile of the bridge process into this folder when it stops. */
   cpuProfileDir?: string;
+}
+
+/** The probe preloaded into the production bridge, bundled to plain JavaScript (no tsx in that process). */
+const BRIDGE_PROBE = path.join(REPO_ROOT, '.cache/bench/bridgeProbe.cjs');
+
+/** dist/ as `npm start` would build it, and the probe bundle next to it. */
+function buildProductionBridge(): void {
+  const build = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/buildIfStale.js')], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building dist/ failed (npm run build)');
+  buildSync({
+    entryPoints: [path.join(REPO_ROOT, 'scripts/bench/hosts/bridgeHost.ts')],
+    outfile: BRIDGE_PROBE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
 }
 
 export class BenchResources {
@@ -62,6 +83,7 @@ export class BenchResources {
     const root = fs.mkdtempSync(path.join('/var/tmp/codex-bridge-bench', 'bridge-bench-'));
     let fake: FakeHost | undefined;
     try {
+      buildProductionBridge();
       const codex = await probeCodex(undefined);
       if (!codex.command) throw new Error(`codex is not available: ${codex.problem ?? 'unknown'}`);
       fake = await Host.start<FakeModelHostCommands, FakeModelHostInfo>('scripts/bench/hosts/fakeModelHost.ts', {
@@ -117,16 +139,21 @@ export class BenchResources {
     };
   }
 
-  /** The bridge in a process of its own (run with --expose-gc so memory can be read after a collection). */
+  /**
+   * The bridge as `npm start` runs it (node scripts/start.js: compiled dist/, no tsx), in a process of its
+   * own, with the probe preloaded (see hosts/bridgeHost.ts) and --expose-gc so memory can be read after a
+   * collection. Its environment is only the bridge's variables plus PATH and HOME, as a service unit's.
+   */
   async startBridge(options: BridgeStartOptions): Promise<BridgeHost> {
-    const nodeFlags = ['--expose-gc'];
+    const nodeFlags = ['--require', BRIDGE_PROBE, '--expose-gc'];
     if (options.cpuProfileDir) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-    const host = await Host.start<BridgeHostCommands, BridgeHostInfo>('scripts/bench/hosts/bridgeHost.ts', {
+    const home = this.codexUserHome && !options.realHome ? this.codexUserHome : process.env.HOME;
+    const host = await Host.start<BridgeHostCommands, BridgeHostInfo>('scripts/start.js', {
       name: options.name,
-      args: [JSON.stringify(this.bridgeEnv(options.env))],
+      loader: 'none',
       nodeFlags,
       stdout: 'ignore',
-      env: this.codexUserHome && !options.realHome ? { ...process.env, HOME: this.codexUserHome } : process.env,
+      env: { PATH: process.env.PATH, ...(home && { HOME: home }), ...this.bridgeEnv(options.env) },
     });
     this.hosts.push(host);
     return host;

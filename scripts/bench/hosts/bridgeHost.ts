@@ -1,13 +1,15 @@
 /**
- * The bridge under test, in a process of its own so that its CPU time, memory and event-loop delay
- * are its own: startBridge() runs in-process here, next to the probes that measure it.
+ * The probe inside the bridge under test. The bridge is the production start, `node scripts/start.js`
+ * (compiled dist/, no tsx), with this file bundled to plain JavaScript (scripts/bench/setup.ts) and
+ * preloaded with --require: it catches the RunningBridge that dist/src/main.js starts and answers the
+ * benchmark's probes (CPU, memory, event-loop delay, GC) from inside the bridge process, so that they
+ * are the bridge's own. It loads only Node built-ins besides what the bridge loads anyway.
  *
- *   forked by scripts/bench (node --import tsx [--expose-gc] [--cpu-prof] scripts/bench/hosts/bridgeHost.ts '<env JSON>')
+ *   node --require .cache/bench/bridgeProbe.cjs --expose-gc [--cpu-prof] scripts/start.js   (env: the bridge's)
  */
+import path from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { parseConfig } from '../../../src/config/env';
-import { createLogger } from '../../../src/logger';
-import { startBridge } from '../../../src/server';
+import type { RunningBridge } from '../../../src/server';
 import { serveHost } from '../ipc';
 import { LoopMonitor, type LoopDelayStats } from '../loopMonitor';
 
@@ -81,11 +83,29 @@ function collectGarbage(): void {
   gc();
 }
 
+/**
+ * dist/src/main.js calls `(0, server_1.startBridge)(...)`, reading the export at call time: replacing it
+ * before main.js runs hands this probe the bridge main starts, without a line of main changed.
+ */
+function catchStartedBridge(): Promise<RunningBridge> {
+  // process.argv[1] is scripts/start.js, the entry this probe was preloaded into.
+  const distServer = path.resolve(path.dirname(process.argv[1] ?? '.'), '../dist/src/server.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const server = require(distServer) as { startBridge: (...args: unknown[]) => Promise<RunningBridge> };
+  const original = server.startBridge;
+  return new Promise((resolve, reject) => {
+    server.startBridge = (...args: unknown[]) => {
+      const started = original(...args);
+      started.then(resolve, reject);
+      return started;
+    };
+  });
+}
+
+const started = catchStartedBridge();
+
 serveHost<BridgeHostCommands>(async () => {
-  const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
-  const config = parseConfig(env);
-  // As `npm start` runs it: JSON logs on stdout (the benchmark sends them to /dev/null), no response validation.
-  const bridge = await startBridge(config, createLogger(config.logLevel), { validateResponses: false });
+  const bridge = await started;
   if (!bridge.codex.command) {
     await bridge.close();
     throw new Error(`codex is not available: ${bridge.codex.problem ?? 'unknown'}`);
