@@ -8,6 +8,8 @@ import type { TurnTiming } from './timing';
 
 export interface ChatOptions {
   prompt: string;
+  /** Continue this thread (default: a new one). */
+  threadId?: string;
   userId?: string;
   authorization?: string;
   timeoutMs?: number;
@@ -19,7 +21,15 @@ export function newAgent(): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: Infinity });
 }
 
-/** One streamed turn on a new thread. Never throws: failures come back as `ok: false` with the reason. */
+function chatBody(options: ChatOptions, stream: boolean): string {
+  return JSON.stringify({
+    messages: [{ content: options.prompt }],
+    stream,
+    ...(options.threadId && { thread_id: options.threadId }),
+  });
+}
+
+/** One streamed turn (SSE). Never throws: failures come back as `ok: false` with the reason. */
 export function chatStream(baseUrl: string, agent: http.Agent, options: ChatOptions): Promise<TurnTiming> {
   const startedAt = performance.now();
   const timing: TurnTiming = {
@@ -31,7 +41,7 @@ export function chatStream(baseUrl: string, agent: http.Agent, options: ChatOpti
     deltas: 0,
     events: 0,
   };
-  const body = JSON.stringify({ messages: [{ content: options.prompt }], stream: true });
+  const body = chatBody(options, true);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
@@ -58,6 +68,7 @@ export function chatStream(baseUrl: string, agent: http.Agent, options: ChatOpti
     }, timeoutMs);
     const request = http.request(`${baseUrl}/chat`, { method: 'POST', headers, agent }, (response) => {
       response.setEncoding('utf8');
+      timing.threadId = threadIdOf(response);
       if (response.statusCode !== 200) {
         let text = '';
         response.on('data', (chunk: string) => (text += chunk));
@@ -110,6 +121,55 @@ export function chatStream(baseUrl: string, agent: http.Agent, options: ChatOpti
       response.on('error', (error) => finish(error.message));
     });
     request.on('error', (error) => finish(error.message));
+    request.end(body);
+  });
+}
+
+function threadIdOf(response: http.IncomingMessage): string | undefined {
+  const header = response.headers['x-thread-id'];
+  return typeof header === 'string' ? header : undefined;
+}
+
+/** One turn answered as a single JSON body (`stream: false`). Never throws, as chatStream. */
+export function chatJson(baseUrl: string, agent: http.Agent, options: ChatOptions): Promise<TurnTiming> {
+  const startedAt = performance.now();
+  const body = chatBody(options, false);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+  };
+  if (options.userId) headers['x-user-id'] = options.userId;
+  const done = (ok: boolean, error: string | undefined, threadId?: string): TurnTiming => ({
+    ok,
+    error,
+    startedAt,
+    firstDeltaAt: undefined,
+    completedAt: performance.now(),
+    deltas: 0,
+    events: 0,
+    threadId,
+  });
+  return new Promise((resolve) => {
+    const request = http.request(
+      `${baseUrl}/chat`,
+      { method: 'POST', headers, agent, timeout: options.timeoutMs ?? 120_000 },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          if (response.statusCode !== 200) {
+            resolve(done(false, `HTTP ${response.statusCode}: ${text.slice(0, 300)}`));
+            return;
+          }
+          const status = (JSON.parse(text) as { status?: string }).status;
+          resolve(done(status === 'completed', status === 'completed' ? undefined : `turn ${status ?? '?'}`, threadIdOf(response)));
+        });
+        response.on('error', (error) => resolve(done(false, error.message)));
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', (error) => resolve(done(false, error.message)));
     request.end(body);
   });
 }

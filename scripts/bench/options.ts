@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-export const SECTIONS = ['latency', 'throughput', 'concurrency', 'memory', 'auth', 'limits', 'isolation'] as const;
+export const SECTIONS = ['turns', 'latency', 'throughput', 'concurrency', 'memory', 'auth', 'limits', 'isolation'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -11,18 +11,22 @@ export interface BenchOptions {
   sections: Set<Section>;
   /** Keep the real HOME for codex (its per-thread login-shell snapshot then sources ~/.bashrc). */
   realHome: boolean;
+  /** `--compare a.json b.json`: print two result files side by side instead of running. */
+  compare: [string, string] | undefined;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--profile [DIR]] [--only SECTION[,SECTION...]] [--real-home]
+       npm run bench -- --compare A.json B.json
 
   --quick        small iteration counts (under 2 minutes); default is the full run (about 5-10 minutes)
   --out FILE     where to write the JSON results (default: bench-results.json at the repo root)
   --profile DIR  write a V8 CPU profile of the main bridge process to DIR (default .cache/bench-profile)
                  and print its hottest functions
   --only LIST    run only these sections: ${SECTIONS.join(', ')} (stalls run with concurrency)
-  --real-home    run codex with the real HOME (default: an empty one; codex sources ~/.bashrc at every thread/start)`;
+  --real-home    run codex with the real HOME (default: an empty one; codex sources ~/.bashrc at every thread/start)
+  --compare A B  print two result files figure by figure (B / A) and their targets, then exit`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
@@ -31,6 +35,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     profileDir: undefined,
     sections: new Set(SECTIONS),
     realHome: false,
+    compare: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -64,6 +69,11 @@ export function parseOptions(argv: string[]): BenchOptions {
         const unknown = wanted.filter((name) => !(SECTIONS as readonly string[]).includes(name));
         if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}\n${USAGE}`);
         options.sections = new Set(wanted as Section[]);
+        break;
+      }
+      case '--compare': {
+        const first = value();
+        options.compare = [path.resolve(first), path.resolve(value())];
         break;
       }
       case '--real-home':

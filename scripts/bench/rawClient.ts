@@ -127,19 +127,15 @@ export class RawAppServer {
     });
   }
 
-  /** A new thread and one turn on it; resolves at turn/completed (or fails after `timeoutMs`). */
-  async runTurn(prompt: string, timeoutMs = 120_000): Promise<TurnTiming> {
+  /**
+   * One turn, on a new thread or on `continueThreadId`; resolves at turn/completed (or fails after
+   * `timeoutMs`). Continuing sends turn/start only: the thread is still loaded in this app-server.
+   */
+  async runTurn(prompt: string, timeoutMs = 120_000, continueThreadId?: string): Promise<TurnTiming> {
     const startedAt = performance.now();
     let threadId: string | undefined;
     try {
-      const started = await this.request('thread/start', {
-        cwd: this.options.workingDir,
-        approvalPolicy: this.options.approvalPolicy,
-        sandbox: this.options.sandbox,
-      });
-      const thread = isObject(started) && isObject(started.thread) ? started.thread : undefined;
-      if (typeof thread?.id !== 'string') throw new Error('thread/start answered without a thread id');
-      const id = thread.id;
+      const id = continueThreadId ?? (await this.startThread());
       threadId = id;
       const finished = new Promise<{ status: string; error: string | undefined }>((resolve) => {
         const timer = setTimeout(
@@ -170,6 +166,7 @@ export class RawAppServer {
         completedAt,
         deltas: watch?.deltas ?? 0,
         events: watch?.notifications ?? 0,
+        threadId: id,
       };
     } catch (error) {
       if (threadId) this.turns.delete(threadId);
@@ -183,6 +180,17 @@ export class RawAppServer {
         events: 0,
       };
     }
+  }
+
+  private async startThread(): Promise<string> {
+    const started = await this.request('thread/start', {
+      cwd: this.options.workingDir,
+      approvalPolicy: this.options.approvalPolicy,
+      sandbox: this.options.sandbox,
+    });
+    const thread = isObject(started) && isObject(started.thread) ? started.thread : undefined;
+    if (typeof thread?.id !== 'string') throw new Error('thread/start answered without a thread id');
+    return thread.id;
   }
 
   /** Closing stdin ends app-server; its process group is killed if it has not gone within the grace time. */

@@ -3,13 +3,15 @@ import type { LimitsResult } from './scenarios/limits';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import type { Figure } from './figures';
 import type { ProfileSummary } from './profile';
 import type { AuthResult } from './scenarios/auth';
 import type { ConcurrencyLevel, StallResult } from './scenarios/concurrency';
 import type { LatencyCaseResult } from './scenarios/latency';
 import type { MemoryResult } from './scenarios/memory';
 import type { ParallelResult } from './scenarios/throughput';
-import { fmt, MiB } from './stats';
+import type { TurnCpuResult } from './scenarios/turnCpu';
+import { fmt, MiB, ratio } from './stats';
 import { STALL_THRESHOLD_MS, type Stall } from './loopMonitor';
 
 export interface MachineFacts {
@@ -38,6 +40,9 @@ export interface BenchResults {
   durationSeconds: number;
   machine: MachineFacts;
   notes: string[];
+  /** Load average (1, 5, 15 min) when each section ended: the figures of a section carry it. */
+  sectionLoad?: Record<string, number[]>;
+  turnCpu?: TurnCpuResult;
   latency?: LatencyCaseResult[];
   throughput?: ParallelResult;
   concurrency?: ConcurrencyLevel[];
@@ -47,6 +52,8 @@ export interface BenchResults {
   limits?: LimitsResult;
   isolation?: IsolationResult;
   targets: TargetCheck[];
+  /** The headline figures, flat, each with commit, cores and load (scripts/bench/figures.ts). */
+  figures?: Figure[];
   profile?: ProfileSummary;
   errors: string[];
 }
@@ -81,55 +88,104 @@ export function machineFacts(codexVersion: string, codexBinary: string): Machine
   };
 }
 
-/** The issue's targets, judged on the figures measured; a MISS is reported, never fatal. */
+/** Issue 18's targets, judged on the figures measured; a MISS is reported, never fatal. */
+export const TURN_CPU_TARGET_MS = 9;
+export const FRESH_RSS_TARGET_MIB = 60;
+export const TEN_SESSIONS_RSS_TARGET_MIB = 75;
+
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  const add = (name: string, value: string, target: string, pass: boolean): void => {
+    checks.push({ name, value, target, pass });
+  };
+  if (results.turnCpu) {
+    for (const kind of results.turnCpu.kinds) {
+      add(
+        `bridge CPU per short turn p50, ${kind.kind}`,
+        `${fmt(kind.bridge.cpuMs.p50, 2)} ms (bare client ${fmt(kind.raw.cpuMs.p50, 2)})`,
+        `<= ${TURN_CPU_TARGET_MS} ms`,
+        kind.bridge.errors === 0 && kind.bridge.cpuMs.p50 <= TURN_CPU_TARGET_MS,
+      );
+    }
+    add(
+      'bridge CPU, continued turn / new-thread turn (p50, JSON)',
+      fmt(results.turnCpu.continuedOverStart, 2),
+      '<= 1.00',
+      results.turnCpu.continuedOverStart <= 1,
+    );
+  }
   for (const latencyCase of results.latency ?? []) {
-    checks.push({
-      name: `bridge/raw p50 turn latency, ${latencyCase.label}`,
-      value: fmt(latencyCase.ratios.totalP50, 3),
-      target: '<= 1.05',
-      pass: latencyCase.ratios.totalP50 <= 1.05,
-    });
-    checks.push({
-      name: `time-to-first-delta overhead at p50, ${latencyCase.label}`,
-      value: `${fmt(latencyCase.ttfdOverheadP50Ms, 2)} ms`,
-      target: '<= 2 ms',
-      pass: latencyCase.ttfdOverheadP50Ms <= 2,
-    });
+    const long = latencyCase.deltasPerTurn >= 100;
+    add(
+      `bridge/raw p50 turn latency, ${latencyCase.label}`,
+      fmt(latencyCase.ratios.totalP50, 3),
+      '<= 1.05',
+      latencyCase.ratios.totalP50 <= 1.05,
+    );
+    if (long)
+      add(
+        `bridge/raw p95 turn latency, ${latencyCase.label}`,
+        fmt(latencyCase.ratios.totalP95, 3),
+        '<= 1.10',
+        latencyCase.ratios.totalP95 <= 1.1,
+      );
+    add(
+      `time-to-first-delta overhead at p50, ${latencyCase.label}`,
+      `${fmt(latencyCase.ttfdOverheadP50Ms, 2)} ms`,
+      '<= 1 ms',
+      latencyCase.ttfdOverheadP50Ms <= 1,
+    );
   }
   const fifty = results.concurrency?.find((level) => level.users === 50);
   if (fifty) {
-    checks.push({
-      name: '50 concurrent users: errors',
-      value: String(fifty.bridge.errors),
-      target: '0',
-      pass: fifty.bridge.errors === 0,
-    });
+    add('50 concurrent users: errors', String(fifty.bridge.errors), '0', fifty.bridge.errors === 0);
+    add(
+      '50 concurrent users: bridge/raw warm p50',
+      fmt(fifty.ratios.warmP50, 3),
+      '<= 1.05',
+      fifty.ratios.warmP50 <= 1.05,
+    );
   }
   if (results.memory) {
+    const rssAt = (sessions: number): number | undefined =>
+      results.memory?.bridgeLevels.find((level) => level.sessions === sessions)?.bridge.rss;
+    const fresh = rssAt(0);
+    if (fresh !== undefined)
+      add(
+        'bridge RSS fresh (after start-up and one session, collected)',
+        `${fmt(fresh / MiB, 1)} MiB`,
+        `<= ${FRESH_RSS_TARGET_MIB} MiB`,
+        fresh / MiB <= FRESH_RSS_TARGET_MIB,
+      );
+    const ten = rssAt(10);
+    if (ten !== undefined)
+      add(
+        'bridge RSS with 10 idle sessions',
+        `${fmt(ten / MiB, 1)} MiB`,
+        `<= ${TEN_SESSIONS_RSS_TARGET_MIB} MiB`,
+        ten / MiB <= TEN_SESSIONS_RSS_TARGET_MIB,
+      );
     const growth = results.memory.bridgeRssGrowthPerSessionMiB;
-    checks.push({
-      name: `bridge RSS growth per idle session (0 -> ${growth.toLevel} sessions)`,
-      value: `${fmt(growth.fromZero, 2)} MiB`,
-      target: '<= 1 MiB',
-      pass: growth.fromZero <= 1,
-    });
+    add(
+      `bridge RSS growth per idle session (0 -> ${growth.toLevel} sessions)`,
+      `${fmt(growth.fromZero, 2)} MiB`,
+      '<= 1 MiB',
+      growth.fromZero <= 1,
+    );
   }
   if (results.stalls) {
-    checks.push({
-      name: `longest own-work (on-CPU) stall, ${results.stalls.streams} live streams`,
-      value: `${fmt(results.stalls.bridge.maxOnCpuMs, 1)} ms`,
-      target: `<= ${STALL_THRESHOLD_MS} ms (derived)`,
-      pass:
-        results.stalls.allLive && (results.stalls.bridge.maxOnCpuMs ?? Number.POSITIVE_INFINITY) <= STALL_THRESHOLD_MS,
-    });
-    checks.push({
-      name: `max event-loop delay, ${results.stalls.streams} live streams`,
-      value: `${fmt(results.stalls.bridge.maxMs, 1)} ms`,
-      target: `<= ${STALL_THRESHOLD_MS} ms`,
-      pass: results.stalls.allLive && results.stalls.bridge.maxMs <= STALL_THRESHOLD_MS && results.stalls.errors === 0,
-    });
+    add(
+      `longest own-work (on-CPU) stall, ${results.stalls.streams} live streams`,
+      `${fmt(results.stalls.bridge.maxOnCpuMs, 1)} ms`,
+      `<= ${STALL_THRESHOLD_MS} ms (derived)`,
+      results.stalls.allLive && (results.stalls.bridge.maxOnCpuMs ?? Number.POSITIVE_INFINITY) <= STALL_THRESHOLD_MS,
+    );
+    add(
+      `max event-loop delay, ${results.stalls.streams} live streams`,
+      `${fmt(results.stalls.bridge.maxMs, 1)} ms`,
+      `<= ${STALL_THRESHOLD_MS} ms`,
+      results.stalls.allLive && results.stalls.bridge.maxMs <= STALL_THRESHOLD_MS && results.stalls.errors === 0,
+    );
   }
   return checks;
 }
@@ -165,6 +221,43 @@ export function printResults(results: BenchResults): void {
     const check = targets.get(name);
     return check ? [check.target, verdict(check.pass)] : ['', ''];
   };
+  const judgedAll = (names: string[]): [string, string] => {
+    const checks = names.map((name) => targets.get(name)).filter((check) => check !== undefined);
+    return [checks.map((check) => check.target).join(' / '), checks.map((check) => verdict(check.pass)).join(' / ')];
+  };
+
+  if (results.turnCpu) {
+    const rows: Row[] = [];
+    for (const kind of results.turnCpu.kinds) {
+      rows.push([
+        `${kind.kind}: CPU per turn p50 / mean (ms)`,
+        pair(kind.bridge.cpuMs.p50, kind.bridge.cpuMs.mean, 2),
+        pair(kind.raw.cpuMs.p50, kind.raw.cpuMs.mean, 2),
+        fmt(kind.cpuRatioP50, 2),
+        ...judged(`bridge CPU per short turn p50, ${kind.kind}`),
+      ]);
+      rows.push([
+        `${kind.kind}: turn p50 (ms); errors`,
+        `${fmt(kind.bridge.totalMs.p50, 1)}; ${kind.bridge.errors}`,
+        `${fmt(kind.raw.totalMs.p50, 1)}; ${kind.raw.errors}`,
+        fmt(ratio(kind.bridge.totalMs.p50, kind.raw.totalMs.p50), 3),
+        '',
+        '',
+      ]);
+    }
+    rows.push([
+      'continued / new-thread CPU p50 (bridge)',
+      fmt(results.turnCpu.continuedOverStart, 2),
+      '',
+      '',
+      ...judged('bridge CPU, continued turn / new-thread turn (p50, JSON)'),
+    ]);
+    printTable(
+      `0. CPU per short turn (${results.turnCpu.rounds} rounds of JSON, SSE, continued, each against the bare client, interleaved; bridge process CPU, idle rate subtracted)`,
+      header,
+      rows,
+    );
+  }
 
   if (results.latency) {
     const rows: Row[] = [];
@@ -174,7 +267,7 @@ export function printResults(results: BenchResults): void {
         pair(c.bridge.totalMs.p50, c.bridge.totalMs.p95),
         pair(c.raw.totalMs.p50, c.raw.totalMs.p95),
         pair(c.ratios.totalP50, c.ratios.totalP95, 3),
-        ...judged(`bridge/raw p50 turn latency, ${c.label}`),
+        ...judgedAll([`bridge/raw p50 turn latency, ${c.label}`, `bridge/raw p95 turn latency, ${c.label}`]),
       ]);
       rows.push([
         `${c.label}: first delta p50 / p95 (ms)`,
@@ -282,8 +375,7 @@ export function printResults(results: BenchResults): void {
         `${fmt(b.warmMs.p50, 0)} / ${fmt(b.warmMs.p95, 0)} / ${fmt(b.warmMs.p99, 0)}`,
         `${fmt(r.warmMs.p50, 0)} / ${fmt(r.warmMs.p95, 0)} / ${fmt(r.warmMs.p99, 0)}`,
         `${fmt(level.ratios.warmP50, 2)} / ${fmt(level.ratios.warmP95, 2)} / ${fmt(level.ratios.warmP99, 2)}`,
-        '',
-        '',
+        ...(level.users === 50 ? judged('50 concurrent users: bridge/raw warm p50') : (['', ''] as [string, string])),
       ]);
       rows.push([
         `${level.users} users: cold first request p50 / max (ms)`,
@@ -374,10 +466,22 @@ export function printResults(results: BenchResults): void {
         pair(level.bridge.rss / MiB, level.bridge.heapUsed / MiB),
         '',
         '',
+        ...(level.sessions === 0
+          ? judged('bridge RSS fresh (after start-up and one session, collected)')
+          : level.sessions === 10
+            ? judged('bridge RSS with 10 idle sessions')
+            : (['', ''] as [string, string])),
+      ]);
+    }
+    if (mem.freshUncollected)
+      rows.push([
+        'bridge RSS / heap used fresh, not collected (MiB)',
+        pair(mem.freshUncollected.rss / MiB, mem.freshUncollected.heapUsed / MiB),
+        '',
+        '',
         '',
         '',
       ]);
-    }
     const growth = mem.bridgeRssGrowthPerSessionMiB;
     rows.push([
       `bridge RSS growth per idle session, 0 -> ${growth.toLevel} (MiB)`,

@@ -10,6 +10,8 @@ import { bridgeCpuUs, createLogger, idleCpuRate, type BenchContext } from './con
 import { parseOptions, planFor, type Section } from './options';
 import { findProfile, printProfile, summarizeProfile } from './profile';
 import type { RawAppServer } from './rawClient';
+import { printComparison } from './compare';
+import { collectFigures } from './figures';
 import { checkTargets, machineFacts, printResults, type BenchResults } from './report';
 import { runAuth } from './scenarios/auth';
 import { runConcurrency, runStalls } from './scenarios/concurrency';
@@ -18,12 +20,14 @@ import { printLimits, runLimits } from './scenarios/limits';
 import { printIsolation, runIsolation } from './scenarios/isolation';
 import { runMemory } from './scenarios/memory';
 import { runParallel } from './scenarios/throughput';
+import { runTurnCpu } from './scenarios/turnCpu';
 import { BenchResources, type BridgeHost, type CanaryHost } from './setup';
 
 const NOTES = [
-  'The bridge runs in a Node process of its own (scripts/bench/hosts/bridgeHost.ts calls startBridge() in-process), ' +
-    "so process.cpuUsage(), process.memoryUsage() and monitorEventLoopDelay() there are the bridge's own. The fake model " +
-    'runs in a third process; the HTTP client and the bare JSON-RPC baseline client run in the benchmark process.',
+  'The bridge is the production start, `node scripts/start.js` (compiled dist/, no tsx), in a process of its own, with ' +
+    'a probe preloaded (scripts/bench/hosts/bridgeHost.ts, bundled to plain JavaScript, Node built-ins only) and ' +
+    "--expose-gc, so process.cpuUsage(), process.memoryUsage() and monitorEventLoopDelay() there are the bridge's own. " +
+    'The fake model runs in a third process; the HTTP client and the bare JSON-RPC baseline client run in the benchmark process.',
   'Bridge settings: production defaults (LOG_LEVEL=info to /dev/null, no response validation), ALLOW_USER_ID_OVERRIDE=true, ' +
     'MAX_SESSIONS=64, MAX_STREAMS_PER_USER=64; codex gets the same -c provider arguments (retries 0) on both sides.',
   'Baseline client: spawns the same codex binary with the same arguments and CODEX_HOME login, then thread/start + ' +
@@ -36,6 +40,10 @@ const NOTES = [
 
 export async function runBench(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
+  if (options.compare) {
+    printComparison(...options.compare);
+    return 0;
+  }
   const plan = planFor(options.quick);
   const log = createLogger();
   const startedAt = performance.now();
@@ -66,6 +74,7 @@ export async function runBench(argv: string[]): Promise<number> {
           'login-shell snapshot (bash -lc, sourcing ~/.bashrc), which on a developer machine can be dozens of processes ' +
           '(pyenv init here); a service account has no such ~/.bashrc. --real-home keeps the real one.',
     ],
+    sectionLoad: {},
     targets: [],
     errors,
   };
@@ -77,22 +86,31 @@ export async function runBench(argv: string[]): Promise<number> {
       const message = `${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
       errors.push(message);
       log(`FAILED ${message}`);
+    } finally {
+      const load = os.loadavg().map((value) => Number(value.toFixed(2)));
+      if (results.sectionLoad) results.sectionLoad[name] = load;
+      log(`${name} done; load average ${load.join(' ')}`);
     }
   };
 
   let profileFile: string | undefined;
   try {
-    if (wants('latency') || wants('throughput') || wants('concurrency')) {
+    if (wants('turns') || wants('latency') || wants('throughput') || wants('concurrency')) {
       if (options.profileDir) fs.mkdirSync(options.profileDir, { recursive: true });
       const bridge: BridgeHost = await resources.startBridge({ name: 'bridge', cpuProfileDir: options.profileDir });
       log(`bridge listening on ${bridge.info.url} (pid ${bridge.pid}), fake model on ${resources.fakeUrl}`);
       const idleUsPerSecond = await idleCpuRate(bridge);
       log(`bridge idle CPU: ${idleUsPerSecond.toFixed(0)} us/s`);
-      if (wants('latency') || wants('throughput')) {
+      if (wants('turns') || wants('latency') || wants('throughput')) {
         let raw: RawAppServer | undefined;
         try {
           raw = await resources.startRaw();
           const started = raw;
+          if (wants('turns'))
+            await section(
+              'turns',
+              async () => void (results.turnCpu = await runTurnCpu(ctx, bridge, started, idleUsPerSecond)),
+            );
           if (wants('latency'))
             await section(
               'latency',
@@ -136,6 +154,7 @@ export async function runBench(argv: string[]): Promise<number> {
   results.durationSeconds = (performance.now() - startedAt) / 1000;
   results.machine.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)));
   results.targets = checkTargets(results);
+  results.figures = collectFigures(results);
   if (profileFile) {
     try {
       results.profile = summarizeProfile(profileFile);

@@ -10,6 +10,8 @@ export interface TurnTiming {
   deltas: number;
   /** Every event of the turn the client received (SSE events / codex notifications of the thread). */
   events: number;
+  /** The thread the turn ran on, to continue it. */
+  threadId?: string;
 }
 
 export const ttfdMs = (turn: TurnTiming): number | undefined =>

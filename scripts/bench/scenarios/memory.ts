@@ -34,6 +34,8 @@ export interface BridgeMemoryLevel extends SessionsMemory {
 
 export interface MemoryResult {
   bridgeLevels: BridgeMemoryLevel[];
+  /** 15 s after start and the warm-up, before any forced collection: what an operator's `ps` shows. */
+  freshUncollected?: MemorySnapshot;
   /** (RSS at the most sessions - RSS at 0) / sessions, and the same from the first non-zero level on. */
   bridgeRssGrowthPerSessionMiB: { fromZero: number; marginal: number; fromLevel: number; toLevel: number };
   bridgeHeapGrowthPerSessionMiB: { fromZero: number; marginal: number };
@@ -90,12 +92,15 @@ export async function runMemory(ctx: BenchContext): Promise<MemoryResult> {
   const bridgeLevels: BridgeMemoryLevel[] = [];
   const host = await resources.startBridge({ name: 'memory bridge' });
   const hostStartedAt = performance.now();
+  let freshUncollected: MemorySnapshot | undefined;
   try {
     // Warm the code paths first (HTTP, validation, starting and stopping one session), so that the
     // figures are growth per session, not one-time loading; then let RSS settle after start-up.
     for (let i = 0; i < 20; i++) await timedGet(`${host.info.url}/status`, agent);
     await timedGet(`${host.info.url}/threads?limit=1`, agent, { 'x-user-id': 'mem-warm-up' }, 60_000);
     await host.call('sweep', null);
+    await sleep(Math.max(0, hostStartedAt + 15_000 - performance.now()));
+    freshUncollected = await host.call('memory', { gc: false });
     await settle(async () => (await host.call('memory', { gc: true })).rss, hostStartedAt + 15_000);
     let started = 0;
     let errors = 0;
@@ -181,6 +186,7 @@ export async function runMemory(ctx: BenchContext): Promise<MemoryResult> {
 
   return {
     bridgeLevels,
+    freshUncollected,
     bridgeRssGrowthPerSessionMiB: {
       ...growth((level) => level.bridge.rss),
       fromLevel: firstNonZero?.sessions ?? 0,
