@@ -106,13 +106,29 @@ function rssOf(pid: number): number | undefined {
 }
 
 /**
+ * Memory checks run at every request (recycling) and every scrape (metrics); one pass over /proc reads
+ * every process's stat file on the machine, about 1-2 ms with a hundred processes, more on a busy host.
+ * A map at most this old serves them all: a tree's members change far less often than that matters to
+ * a memory figure, whose root and members are still read fresh. Ending commands always reads /proc anew.
+ */
+const PARENT_MAP_MAX_AGE_MS = 2000;
+let recentParents: { at: number; parents: Map<number, number[]> } | undefined;
+
+function recentChildrenByParent(): Map<number, number[]> {
+  const now = performance.now();
+  if (!recentParents || now - recentParents.at > PARENT_MAP_MAX_AGE_MS)
+    recentParents = { at: now, parents: childrenByParent() };
+  return recentParents.parents;
+}
+
+/**
  * Resident memory of each root and everything below it (a session's pid may be the jail's outer
  * process, with codex, its helpers and commands inside), from one pass over /proc for all of them.
  */
 export function treeResidentBytes(roots: number[]): Map<number, number> {
   const result = new Map<number, number>();
   if (roots.length === 0) return result;
-  const parents = childrenByParent();
+  const parents = recentChildrenByParent();
   for (const root of roots) {
     const sizes = [root, ...descendantsIn(parents, root)].map(rssOf).filter((size) => size !== undefined);
     result.set(root, sizes.reduce((total, size) => total + size, 0));

@@ -119,8 +119,15 @@ export class UsageStore {
   }
 }
 
+/** Two saves per turn: the folder is made only when a write finds it missing, not before every one. */
 async function writeAtomically(file: string, content: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await fs.writeFile(`${file}.tmp`, content, { mode: 0o600 });
-  await fs.rename(`${file}.tmp`, file);
+  const temporary = `${file}.tmp`;
+  try {
+    await fs.writeFile(temporary, content, { mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await fs.writeFile(temporary, content, { mode: 0o600 });
+  }
+  await fs.rename(temporary, file);
 }
