@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { createParser } from 'eventsource-parser';
 import type { Logger } from '../logger';
 import { usageOfResponse, type MeteredUsage } from './metering';
@@ -37,6 +38,33 @@ const HOP_BY_HOP = new Set([
 const DROPPED_RESPONSE_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection']);
 
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/**
+ * node:http rather than fetch: fetch turns every chunk of a streamed reply into a web-stream read and
+ * back (Readable.fromWeb), which cost the relay about as much CPU per model delta as relaying the
+ * delta to the client. Kept-alive sockets, as fetch's pool had.
+ */
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+};
+
+/** What fetch accepted and undid for us; codex is sent the plain body (content-encoding dropped). */
+const ACCEPTED_ENCODINGS = 'gzip, deflate, br';
+
+function decoded(response: http.IncomingMessage): Readable {
+  switch (response.headers['content-encoding']?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return response.pipe(zlib.createGunzip());
+    case 'deflate':
+      return response.pipe(zlib.createInflate());
+    case 'br':
+      return response.pipe(zlib.createBrotliDecompress());
+    default:
+      return response;
+  }
+}
 
 export class ModelRelay {
   /** Token digests to users: a lookup never compares the secret itself. */
@@ -90,29 +118,22 @@ export class ModelRelay {
     } catch (error) {
       return fail(res, 413, (error as Error).message, 'request_too_large');
     }
-    const abort = new AbortController();
-    res.once('close', () => abort.abort());
-    let upstream: Response;
+    let upstream: http.IncomingMessage;
     try {
-      upstream = await fetch(`${this.options.upstream.replace(/\/+$/, '')}${url.slice('/v1'.length)}`, {
-        method: req.method ?? 'POST',
-        headers: forwardedHeaders(req.headers, this.options.apiKey),
-        body,
-        signal: abort.signal,
-      });
+      upstream = await this.forward(req, url, body, res);
     } catch (error) {
-      if (abort.signal.aborted) return;
+      if (res.destroyed) return;
       this.options.logger.warn({ err: (error as Error).message }, 'model endpoint unreachable');
       return fail(res, 502, 'the model endpoint could not be reached', 'upstream_unreachable');
     }
     const headers: Record<string, string> = {};
-    upstream.headers.forEach((value, name) => {
-      if (!DROPPED_RESPONSE_HEADERS.has(name)) headers[name] = value;
-    });
-    res.writeHead(upstream.status, headers);
-    if (!upstream.body) return void res.end();
-    const meter = this.meterFor(userKey, upstream.headers.get('content-type') ?? '');
-    const stream = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
+    for (const [name, value] of Object.entries(upstream.headers)) {
+      if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name))
+        headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    res.writeHead(upstream.statusCode ?? 502, headers);
+    const meter = this.meterFor(userKey, upstream.headers['content-type'] ?? '');
+    const stream = decoded(upstream);
     stream.on('data', (chunk: Buffer) => {
       meter(chunk);
       res.write(chunk);
@@ -122,6 +143,33 @@ export class ModelRelay {
       res.end();
     });
     stream.on('error', () => res.destroy());
+    // A reply cut short upstream is cut short to codex too, as with fetch (the decoder does not pass errors on).
+    upstream.on('error', () => res.destroy());
+  }
+
+  /** Sends the request on to the real endpoint; resolves with its response head. Ends it when codex goes away. */
+  private forward(
+    req: http.IncomingMessage,
+    url: string,
+    body: Buffer | undefined,
+    res: http.ServerResponse,
+  ): Promise<http.IncomingMessage> {
+    const target = new URL(`${this.options.upstream.replace(/\/+$/, '')}${url.slice('/v1'.length)}`);
+    const client = target.protocol === 'https:' ? https : http;
+    const agent = target.protocol === 'https:' ? AGENTS['https:'] : AGENTS['http:'];
+    const headers: http.OutgoingHttpHeaders = {
+      ...forwardedHeaders(req.headers, this.options.apiKey),
+      'accept-encoding': ACCEPTED_ENCODINGS,
+    };
+    if (body) headers['content-length'] = body.length;
+    return new Promise((resolve, reject) => {
+      const request = client.request(target, { method: req.method ?? 'POST', headers, agent }, resolve);
+      request.on('error', reject);
+      res.once('close', () => {
+        if (!res.writableFinished) request.destroy();
+      });
+      request.end(body);
+    });
   }
 
   private userOf(authorization: string | undefined): string | undefined {
