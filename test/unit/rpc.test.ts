@@ -58,6 +58,23 @@ describe('JsonRpcConnection', () => {
     expect(seen).toEqual([{ method: 'turn/started', params: { threadId: 't' } }]);
   });
 
+  it('passes on notifications as the schema has them and skips those of another shape', async () => {
+    const { connection, reply } = connect();
+    const seen: Notification[] = [];
+    connection.onNotification((notification) => seen.push(notification));
+    reply({ jsonrpc: '2.0', method: 'item/agentMessage/delta', params: { delta: 'a' }, emittedAtMs: 5 });
+    reply({ method: 'thread/started' });
+    reply({ method: 'bad/params', params: ['not', 'an', 'object'] });
+    reply({ method: 'bad/null', params: null });
+    reply({ method: 'bad/stamp', params: {}, emittedAtMs: 'soon' });
+    reply({ method: 42, params: {} });
+    await tick();
+    expect(seen).toEqual([
+      { method: 'item/agentMessage/delta', params: { delta: 'a' }, emittedAtMs: 5 },
+      { method: 'thread/started', params: {} },
+    ]);
+  });
+
   it('answers every server request, with an error when the handler throws', async () => {
     const { sent, reply } = connect(async (request) => {
       if (request.method === 'item/commandExecution/requestApproval') return { decision: 'decline' };
