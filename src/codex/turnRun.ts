@@ -210,25 +210,30 @@ export class TurnRun {
     if (this.eventsEvicted) throw new Error('the events of this turn were evicted');
     // Events are numbered 1..n with none missing (dropped deltas never get a number): index = seq - 1.
     let next = afterSeq;
-    // One wake-up function per reader, not one per wait: creating functions in the loop is not free.
+    // One wake-up function and one abort listener per reader, not one per wait: an AbortSignal is an
+    // EventTarget, whose addEventListener costs a few microseconds, and a reader waits once per burst.
     let resume: (() => void) | undefined;
     const wakeUp = (): void => {
       this.listeners.delete(wakeUp);
-      signal?.removeEventListener('abort', wakeUp);
       resume?.();
     };
-    while (!signal?.aborted) {
-      while (next < this.events.length) {
-        const batch = this.events.slice(next, next + maxBatch);
-        next += batch.length;
-        yield batch;
+    signal?.addEventListener('abort', wakeUp, { once: true });
+    try {
+      while (!signal?.aborted) {
+        while (next < this.events.length) {
+          const batch = this.events.slice(next, next + maxBatch);
+          next += batch.length;
+          yield batch;
+        }
+        if (this.finished) return;
+        await new Promise<void>((resolve) => {
+          resume = resolve;
+          this.listeners.add(wakeUp);
+        });
       }
-      if (this.finished) return;
-      await new Promise<void>((resolve) => {
-        resume = resolve;
-        this.listeners.add(wakeUp);
-        signal?.addEventListener('abort', wakeUp, { once: true });
-      });
+    } finally {
+      this.listeners.delete(wakeUp);
+      signal?.removeEventListener('abort', wakeUp);
     }
   }
 
