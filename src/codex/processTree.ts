@@ -107,18 +107,21 @@ function rssOf(pid: number): number | undefined {
 
 /**
  * Memory checks run at every request (recycling) and every scrape (metrics); one pass over /proc reads
- * every process's stat file on the machine, about 1-2 ms with a hundred processes, more on a busy host.
- * A map at most this old serves them all: a tree's members change far less often than that matters to
- * a memory figure, whose root and members are still read fresh. Ending commands always reads /proc anew.
+ * every process's stat file on the machine, 1-20 ms on a busy host. A map at most this old serves them:
+ * a memory figure may miss a command started since, not the session itself (a root the map does not
+ * know makes a new one), and the sizes of the tree's members are still read fresh. Ending commands
+ * always reads /proc anew.
  */
-const PARENT_MAP_MAX_AGE_MS = 2000;
-let recentParents: { at: number; parents: Map<number, number[]> } | undefined;
+const PARENT_MAP_MAX_AGE_MS = 10_000;
+let recentParents: { at: number; parents: Map<number, number[]>; known: Set<number> } | undefined;
 
-function recentChildrenByParent(): Map<number, number[]> {
+function recentChildrenByParent(roots: number[]): Map<number, number[]> {
   const now = performance.now();
-  if (!recentParents || now - recentParents.at > PARENT_MAP_MAX_AGE_MS)
-    recentParents = { at: now, parents: childrenByParent() };
-  return recentParents.parents;
+  const fresh = recentParents && now - recentParents.at <= PARENT_MAP_MAX_AGE_MS ? recentParents : undefined;
+  if (fresh && roots.every((root) => fresh.known.has(root))) return fresh.parents;
+  const parents = childrenByParent();
+  recentParents = { at: now, parents, known: new Set([...parents.values()].flat()) };
+  return parents;
 }
 
 /**
@@ -128,7 +131,7 @@ function recentChildrenByParent(): Map<number, number[]> {
 export function treeResidentBytes(roots: number[]): Map<number, number> {
   const result = new Map<number, number>();
   if (roots.length === 0) return result;
-  const parents = recentChildrenByParent();
+  const parents = recentChildrenByParent(roots);
   for (const root of roots) {
     const sizes = [root, ...descendantsIn(parents, root)].map(rssOf).filter((size) => size !== undefined);
     result.set(root, sizes.reduce((total, size) => total + size, 0));
