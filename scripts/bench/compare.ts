@@ -39,10 +39,10 @@ export function printComparison(fileA: string, fileB: string): void {
         value(figure),
         fmt(before ? figure.bridge / before.bridge : Number.NaN, 3),
         before?.ratio !== undefined && figure.ratio !== undefined ? fmt(figure.ratio / before.ratio, 3) : '',
-        `${loadOf(before)} | ${loadOf(figure)}`,
+        `${loadOf(before)} / ${loadOf(figure)}`,
       ];
     });
-  const header = ['Figure', 'a: bridge (x baseline)', 'b: bridge (x baseline)', 'b/a', 'b/a of x', 'load a | b'];
+  const header = ['Figure', 'a: bridge (x baseline)', 'b: bridge (x baseline)', 'b/a', 'b/a of x', 'load a / b'];
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
   const render = (row: string[]): string => `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
   console.log(`\n${render(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);

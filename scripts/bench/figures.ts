@@ -45,7 +45,8 @@ export function collectFigures(results: BenchResults): Figure[] {
     add('latency', `turn p50, ${c.label}`, 'ms', c.bridge.totalMs.p50, c.raw.totalMs.p50);
     add('latency', `turn p95, ${c.label}`, 'ms', c.bridge.totalMs.p95, c.raw.totalMs.p95);
     add('latency', `first delta p50, ${c.label}`, 'ms', c.bridge.ttfdMs.p50, c.raw.ttfdMs.p50);
-    add('latency', `CPU per 1,000 events, ${c.label}`, 'us', c.bridge.cpuUsPer1kEvents, c.raw.cpuUsPer1kEvents);
+    if (c.deltasPerTurn >= 100)
+      add('latency', `CPU per 1,000 events, ${c.label}`, 'us', c.bridge.cpuUsPer1kEvents, c.raw.cpuUsPer1kEvents);
   }
   const t = results.throughput;
   if (t) add('throughput', `CPU per 1,000 events, ${t.streams} streams`, 'us', t.bridge.cpuUsPer1kEvents.p50, t.raw.cpuUsPer1kEvents.p50);
