@@ -253,7 +253,7 @@ export function printResults(results: BenchResults): void {
       ...judged('bridge CPU, continued turn / new-thread turn (p50, JSON)'),
     ]);
     printTable(
-      `0. CPU per short turn (${results.turnCpu.rounds} rounds of JSON, SSE, continued, each against the bare client, interleaved; bridge process CPU, idle rate subtracted)`,
+      `0. CPU per short turn (${results.turnCpu.rounds} rounds of JSON, SSE, continued, each against the bare client, interleaved; bridge process CPU, idle rate ${fmt(results.turnCpu.idleUsPerSecond, 0)} us/s subtracted)`,
       header,
       rows,
     );

@@ -153,6 +153,11 @@ export async function runBench(argv: string[]): Promise<number> {
 
   results.durationSeconds = (performance.now() - startedAt) / 1000;
   results.machine.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)));
+  if (options.profileDir)
+    results.notes.push(
+      "--profile: the V8 profiler's own sampling runs in the bridge process (60-80 ms of CPU per second here), so this " +
+        "run's CPU figures are not comparable with unprofiled runs; use the profile for where the time goes.",
+    );
   results.targets = checkTargets(results);
   results.figures = collectFigures(results);
   if (profileFile) {

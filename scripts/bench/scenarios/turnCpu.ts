@@ -5,7 +5,7 @@
  * CPU time, not wall time: on 2 shared cores the wall clock mostly measures the neighbours.
  */
 import { chatJson, chatStream, newAgent } from '../bridgeClient';
-import { bridgeCpuUs, ownCpuUs, type BenchContext } from '../context';
+import { bridgeCpuUs, idleCpuRate, ownCpuUs, type BenchContext } from '../context';
 import type { RawAppServer } from '../rawClient';
 import type { BridgeHost } from '../setup';
 import { ratio, summarize, type Summary } from '../stats';
@@ -33,6 +33,8 @@ export interface TurnCpuKind {
 
 export interface TurnCpuResult {
   rounds: number;
+  /** The bridge's CPU while idle, measured after the warm-up (start-up work over), subtracted per turn. */
+  idleUsPerSecond: number;
   kinds: TurnCpuKind[];
   /** Bridge CPU p50 of a continued turn / of a new JSON turn. */
   continuedOverStart: number;
@@ -57,8 +59,9 @@ export async function runTurnCpu(
   ctx: BenchContext,
   bridge: BridgeHost,
   raw: RawAppServer,
-  idleUsPerSecond: number,
+  startIdleUsPerSecond: number,
 ): Promise<TurnCpuResult> {
+  let idleUsPerSecond = startIdleUsPerSecond;
   const { plan, log, resources } = ctx;
   const agent = newAgent();
   const url = bridge.info.url;
@@ -98,6 +101,9 @@ export async function runTurnCpu(
     await resources.setReply(SHORT_REPLY);
     log(`turn CPU: ${plan.latencyWarmup} warm-up rounds, then ${plan.shortPairs} rounds of JSON, SSE, continued`);
     for (let i = 0; i < plan.latencyWarmup; i++) await round(false);
+    // Just after start the bridge still finishes start-up work (seconds of it): that is no idle rate.
+    idleUsPerSecond = await idleCpuRate(bridge);
+    log(`turn CPU: bridge idle CPU after the warm-up: ${idleUsPerSecond.toFixed(0)} us/s`);
     for (let i = 0; i < plan.shortPairs; i++) await round(true);
   } finally {
     agent.destroy();
@@ -108,5 +114,5 @@ export async function runTurnCpu(
     return { kind, bridge: bridgeSide, raw: rawSide, cpuRatioP50: ratio(bridgeSide.cpuMs.p50, rawSide.cpuMs.p50) };
   });
   const cpuP50 = (kind: TurnKind): number => kinds.find((item) => item.kind === kind)?.bridge.cpuMs.p50 ?? Number.NaN;
-  return { rounds: plan.shortPairs, kinds, continuedOverStart: ratio(cpuP50('continued'), cpuP50('json')) };
+  return { rounds: plan.shortPairs, idleUsPerSecond, kinds, continuedOverStart: ratio(cpuP50('continued'), cpuP50('json')) };
 }
