@@ -12,7 +12,8 @@ function load(file: string): BenchResults {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
 }
 
-const loadOf = (figure: Figure | undefined): string => figure?.loadAverage?.map((value) => fmt(value, 1)).join(' ') ?? '';
+const loadOf = (figure: Figure | undefined): string =>
+  figure?.loadAverage?.map((value) => fmt(value, 1)).join(' ') ?? '';
 
 export function printComparison(fileA: string, fileB: string): void {
   const a = load(fileA);
@@ -44,7 +45,8 @@ export function printComparison(fileA: string, fileB: string): void {
     });
   const header = ['Figure', 'a: bridge (x baseline)', 'b: bridge (x baseline)', 'b/a', 'b/a of x', 'load a / b'];
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const render = (row: string[]): string => `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const render = (row: string[]): string =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
   console.log(`\n${render(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   rows.forEach((row) => console.log(render(row)));
 

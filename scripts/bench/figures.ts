@@ -49,13 +49,21 @@ export function collectFigures(results: BenchResults): Figure[] {
       add('latency', `CPU per 1,000 events, ${c.label}`, 'us', c.bridge.cpuUsPer1kEvents, c.raw.cpuUsPer1kEvents);
   }
   const t = results.throughput;
-  if (t) add('throughput', `CPU per 1,000 events, ${t.streams} streams`, 'us', t.bridge.cpuUsPer1kEvents.p50, t.raw.cpuUsPer1kEvents.p50);
+  if (t)
+    add(
+      'throughput',
+      `CPU per 1,000 events, ${t.streams} streams`,
+      'us',
+      t.bridge.cpuUsPer1kEvents.p50,
+      t.raw.cpuUsPer1kEvents.p50,
+    );
   for (const level of results.concurrency ?? []) {
     add('concurrency', `warm turn p50, ${level.users} users`, 'ms', level.bridge.warmMs.p50, level.raw.warmMs.p50);
     add('concurrency', `warm turn p99, ${level.users} users`, 'ms', level.bridge.warmMs.p99, level.raw.warmMs.p99);
     add('concurrency', `errors, ${level.users} users`, 'count', level.bridge.errors, level.raw.errors);
   }
-  if (results.stalls) add('stalls', 'max event-loop delay, live streams', 'ms', results.stalls.bridge.maxMs, results.stalls.canary.maxMs);
+  if (results.stalls)
+    add('stalls', 'max event-loop delay, live streams', 'ms', results.stalls.bridge.maxMs, results.stalls.canary.maxMs);
   for (const level of results.memory?.bridgeLevels ?? [])
     add('memory', `bridge RSS, ${level.sessions} idle sessions`, 'MiB', level.bridge.rss / MiB);
   const fresh = results.memory?.freshUncollected;

@@ -114,5 +114,10 @@ export async function runTurnCpu(
     return { kind, bridge: bridgeSide, raw: rawSide, cpuRatioP50: ratio(bridgeSide.cpuMs.p50, rawSide.cpuMs.p50) };
   });
   const cpuP50 = (kind: TurnKind): number => kinds.find((item) => item.kind === kind)?.bridge.cpuMs.p50 ?? Number.NaN;
-  return { rounds: plan.shortPairs, idleUsPerSecond, kinds, continuedOverStart: ratio(cpuP50('continued'), cpuP50('json')) };
+  return {
+    rounds: plan.shortPairs,
+    idleUsPerSecond,
+    kinds,
+    continuedOverStart: ratio(cpuP50('continued'), cpuP50('json')),
+  };
 }
