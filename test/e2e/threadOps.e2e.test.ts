@@ -230,7 +230,7 @@ describe('plan and diff', () => {
     expect(diff?.diff).toEqual(expect.stringContaining('+hello plan'));
     expect(diff?.diff).toEqual(expect.stringContaining('planned.txt'));
 
-    const started = events[0] as { thread_id: string; turn_id: string };
+    const started = events[0] as unknown as { thread_id: string; turn_id: string };
     const turn = await api().get(`/threads/${started.thread_id}/turns/${started.turn_id}`).expect(200);
     expect(turn.body.plan).toEqual(plan?.plan);
     expect(turn.body.diff).toBe(diff?.diff);
