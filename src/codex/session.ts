@@ -182,7 +182,8 @@ export class CodexSession {
   async startReview(request: StartReviewRequest): Promise<TurnRun> {
     const { threadId, threadCreated } = await this.claimThread(request);
     if (threadCreated) this.threadPolicies.set(threadId, this.settings.approvalPolicy);
-    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async () => {
+    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async (run) => {
+      run.endsOnFatalError = true;
       const response = reviewStartResult.parse(
         await this.call('review/start', { threadId, target: codexReviewTarget(request.target), delivery: 'inline' }, threadId),
       );
@@ -242,13 +243,13 @@ export class CodexSession {
     threadId: string,
     threadCreated: boolean,
     rawEvents: boolean,
-    start: () => Promise<{ id: string } & Record<string, unknown>>,
+    start: (run: TurnRun) => Promise<{ id: string } & Record<string, unknown>>,
   ): Promise<TurnRun> {
     const run = new TurnRun(threadId, '', threadCreated, rawEvents, this.settings.turnEventsMaxBytes);
     this.runningTurns.set(threadId, run);
     this.startingThreads.delete(threadId);
     try {
-      const turn = await start();
+      const turn = await start(run);
       run.turnId = turn.id;
       run.codexTurn = turn;
     } catch (error) {

@@ -106,6 +106,7 @@ export function applyNotification(
     case 'error': {
       const { error, willRetry } = notifications.error.parse(params);
       run.emit({ type: 'error', code: 'model_error', message: error.message, will_retry: willRetry });
+      if (!willRetry && run.endsOnFatalError) run.finish('failed', normalizeTurnError(error), 'turn.completed');
       break;
     }
     case 'turn/completed': {

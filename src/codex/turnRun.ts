@@ -67,6 +67,11 @@ export class TurnRun {
   eventsTruncated = false;
   /** The turn's events were dropped after it ended, to make room; its state stays fetchable. */
   eventsEvicted = false;
+  /**
+   * Codex sends no `turn/completed` after a review that failed to start (e.g. `base_branch` outside a git
+   * repository), only an `error` it will not retry: for such turns that error is the end.
+   */
+  endsOnFatalError = false;
   /** Codex said it could not write the thread: the turn ends failed. */
   failedToSave = false;
   /** Streams reading the events now: their turn is never evicted under them. */

@@ -285,6 +285,18 @@ describe('review', () => {
       overall_confidence_score: 0.7,
     });
 
+  // First: the tests after it make the workspace itself a git repository.
+  it('a base-branch review outside a git repository fails with codex’s reason instead of hanging', async () => {
+    fs.mkdirSync(path.join(solo.workDir, 'not-a-repo'));
+    const { uid, gid } = fs.statSync(solo.workDir);
+    fs.chownSync(path.join(solo.workDir, 'not-a-repo'), uid, gid);
+    const res = await soloApi()
+      .post('/review')
+      .send({ target: { type: 'base_branch', branch: 'main' }, cwd: 'not-a-repo', stream: false })
+      .expect(200);
+    expect(res.body).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('not a git repository') } });
+  });
+
   it('reviews a thread’s uncommitted changes as a turn: typed findings in the result and in the fetched turn', async () => {
     const thread = await soloChat('hello reviewer');
     const repo = solo.workDir;
