@@ -171,6 +171,8 @@ describe('delete for good', () => {
     const paths = bridge.sessions.pathsOf(user);
     await api().patch(`/threads/${doomed.thread_id}`).set('X-User-Id', user).send({ name: 'Secret project name' }).expect(200);
     const usageFile = path.join(paths.records, 'usage', `${doomed.thread_id}.json`);
+    // GET /usage waits for the usage writes under way, so the record is on disk after it.
+    expect((await api().get('/usage').set('X-User-Id', user).expect(200)).body.threads).toBe(1);
     expect(fs.existsSync(usageFile)).toBe(true);
     expect(filesMentioning(paths.codexHome, doomed.thread_id).length).toBeGreaterThan(0);
 
