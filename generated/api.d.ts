@@ -171,7 +171,8 @@ export interface paths {
         };
         /**
          * List the caller's conversations
-         * @description Newest first. Only the caller's own threads; archived threads are not listed.
+         * @description Newest first. Only the caller's own threads; archived threads are listed only with `archived=true`
+         *     (and then only they). `search` filters by title.
          */
         get: operations["listThreads"];
         put?: never;
@@ -192,7 +193,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * One conversation's summary
+         * @description The thread's name, preview, times, status and the thread it was forked from; archived threads too.
+         */
+        get: operations["getThread"];
         put?: never;
         post?: never;
         /**
@@ -204,6 +209,153 @@ export interface paths {
         head?: never;
         /** Rename a conversation */
         patch: operations["renameThread"];
+        trace?: never;
+    };
+    "/threads/{thread_id}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fork a conversation into a new one
+         * @description A new thread with this thread's conversation, whole or up to and including `through_turn_id`; the two
+         *     go on independently (the workspace's files are shared, as for every thread of the caller). 409 while a
+         *     turn runs on the thread.
+         */
+        post: operations["forkThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo the last turns of a conversation
+         * @description Drops the thread's last `turns` turns from its history (codex's `thread/revert`): the next message
+         *     continues from the turn before them. **Files are not restored**: what those turns changed in the workspace
+         *     stays changed. 400 when the thread has fewer turns, 409 while a turn runs on it.
+         */
+        post: operations["revertThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring an archived conversation back
+         * @description The thread is listed again and can be continued. 409 when it is not archived.
+         */
+        post: operations["unarchiveThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a conversation for good
+         * @description For data removal requests: the thread's files leave the user's `CODEX_HOME` (codex's `thread/delete`)
+         *     and the bridge forgets what it kept about it (token usage, finished turns, OpenAI-route records).
+         *     Archived threads too. It cannot be undone. 409 while a turn runs on it, and while forks of it exist
+         *     (codex keeps a fork's history pointing at its source): delete the forks first.
+         *     `DELETE /threads/{thread_id}` only archives.
+         */
+        post: operations["deleteThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threads/{thread_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review code changes on a conversation
+         * @description Codex reviews the changes of the thread's working directory (uncommitted changes, against a base branch,
+         *     one commit, or by custom instructions) in a turn of this thread, streamed and fetched like any turn. Its
+         *     verdict comes as a `review` item (also in a `review.completed` event) with typed `findings`; the turn's
+         *     `message` is the review as text. 409 while a turn runs on the thread.
+         */
+        post: operations["reviewThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review code changes on a new conversation
+         * @description As `POST /threads/{thread_id}/review`, on a new thread started in `cwd` (relative to the caller's
+         *     workspace; default the workspace itself), which must be inside a git repository for the git targets.
+         */
+        post: operations["review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/history": {
@@ -816,6 +968,10 @@ export interface components {
             /** @description Token usage of this turn. */
             usage: components["schemas"]["Usage"] | null;
             error: components["schemas"]["TurnError"] | null;
+            /** @description The agent's plan as it last updated it in this turn (`plan.updated`); null when it made none. */
+            plan: components["schemas"]["Plan"] | null;
+            /** @description The turn's aggregated diff of file changes (`diff.updated`), git format; null when it changed no file. */
+            diff: string | null;
         };
         ThreadSummary: {
             thread_id: string;
@@ -832,10 +988,91 @@ export interface components {
              * @enum {string}
              */
             status: "not_loaded" | "idle" | "active" | "system_error";
+            /** @description The thread this one was forked from (`POST /threads/{thread_id}/fork`), null for others. */
+            forked_from_thread_id?: string | null;
         };
         ThreadList: {
             threads: components["schemas"]["ThreadSummary"][];
             next_cursor: string | null;
+        };
+        ForkThreadRequest: {
+            /** @description The last turn the fork keeps (it must have ended); absent or `null` forks the whole thread. */
+            through_turn_id?: components["schemas"]["ThreadId"] | null;
+        };
+        RevertThreadRequest: {
+            /** @description How many of the latest turns to drop. */
+            turns: number;
+        };
+        RevertResult: {
+            thread: components["schemas"]["ThreadSummary"];
+            /** @description The turns dropped, oldest first. */
+            reverted_turn_ids: string[];
+        };
+        /** @description What to review. */
+        ReviewTarget: {
+            /**
+             * @description Staged, unstaged and untracked changes of the working directory.
+             * @constant
+             */
+            type: "uncommitted_changes";
+        } | {
+            /** @constant */
+            type: "base_branch";
+            /** @description The branch to compare with (from its merge base). */
+            branch: string;
+        } | {
+            /** @constant */
+            type: "commit";
+            sha: string;
+            /** @description The commit's subject, shown in the review's prompt. */
+            title?: string | null;
+        } | {
+            /** @constant */
+            type: "custom";
+            /** @description What to review and how, in words. */
+            instructions: string;
+        };
+        /** @description Every optional field may also be `null`, meaning "not given". */
+        ReviewRequest: {
+            target: components["schemas"]["ReviewTarget"];
+            /**
+             * @description SSE (true) or one JSON result (false).
+             * @default true
+             */
+            stream?: boolean | null;
+            /**
+             * @description Answer 202 at once with the thread and turn ids, as for `POST /chat`.
+             * @default false
+             */
+            background?: boolean | null;
+            /**
+             * @description What happens to the review when a streaming client disconnects.
+             * @default continue
+             * @enum {string|null}
+             */
+            on_disconnect?: "continue" | "interrupt" | null;
+        };
+        /** @description Every optional field may also be `null`, meaning "not given". */
+        NewReviewRequest: {
+            target: components["schemas"]["ReviewTarget"];
+            /**
+             * @description SSE (true) or one JSON result (false).
+             * @default true
+             */
+            stream?: boolean | null;
+            /**
+             * @description Answer 202 at once with the thread and turn ids, as for `POST /chat`.
+             * @default false
+             */
+            background?: boolean | null;
+            /**
+             * @description What happens to the review when a streaming client disconnects.
+             * @default continue
+             * @enum {string|null}
+             */
+            on_disconnect?: "continue" | "interrupt" | null;
+            /** @description The new thread's working directory, relative to the caller's workspace (400 when outside or missing). */
+            cwd?: string | null;
         };
         RenameThreadRequest: {
             name: string;
@@ -875,6 +1112,10 @@ export interface components {
             items: components["schemas"]["Item"][];
             usage: components["schemas"]["Usage"] | null;
             error: components["schemas"]["TurnError"] | null;
+            /** @description The agent's plan as it last updated it in this turn (`plan.updated`); null when it made none. */
+            plan: components["schemas"]["Plan"] | null;
+            /** @description The turn's aggregated diff of file changes (`diff.updated`), git format; null when it changed no file. */
+            diff: string | null;
             pending_approvals: components["schemas"]["Approval"][];
             /** @description The sequence number of the turn's latest event. */
             last_event_id: number;
@@ -1022,6 +1263,45 @@ export interface components {
             id: string;
             query: string;
         };
+        /** @description One problem the review found, with where it is. */
+        ReviewFinding: {
+            /** @description One line, e.g. `[P1] Guard against a null id`. */
+            title: string;
+            /** @description Why it is a problem, in Markdown. */
+            body: string;
+            /** @description The `[P0]`..`[P3]` tag of the title as a number (0 is the most urgent), null without one. */
+            priority: number | null;
+            /** @description The file, as codex sees it. */
+            path: string;
+            start_line: number;
+            end_line: number;
+        };
+        /** @description The outcome of a review turn (`POST /threads/{thread_id}/review`): codex's findings. */
+        ReviewItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "review";
+            id: string;
+            /** @description The review as codex wrote it up (also the turn's `message`). */
+            text: string;
+            /** @description The reviewer's overall verdict, without the findings. */
+            explanation: string;
+            findings: components["schemas"]["ReviewFinding"][];
+        };
+        /** @description One step of the agent's plan. */
+        PlanStep: {
+            step: string;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "completed";
+        };
+        /** @description The agent's plan as it last updated it (codex's `update_plan` tool). */
+        Plan: {
+            /** @description Why the plan is what it is (or changed), when the agent said. */
+            explanation: string | null;
+            steps: components["schemas"]["PlanStep"][];
+        };
         /** @description An item kind the bridge does not normalize; `codex_type` names codex's kind. */
         OtherItem: {
             /**
@@ -1035,7 +1315,7 @@ export interface components {
         /** @description Tool activity: commands, file changes, MCP tool calls, web searches. */
         ToolItem: components["schemas"]["CommandExecutionItem"] | components["schemas"]["FileChangeItem"] | components["schemas"]["McpToolCallItem"] | components["schemas"]["WebSearchItem"] | components["schemas"]["OtherItem"];
         /** @description One normalized item of a turn. */
-        Item: components["schemas"]["UserMessageItem"] | components["schemas"]["AssistantMessageItem"] | components["schemas"]["ReasoningItem"] | components["schemas"]["CommandExecutionItem"] | components["schemas"]["FileChangeItem"] | components["schemas"]["McpToolCallItem"] | components["schemas"]["WebSearchItem"] | components["schemas"]["OtherItem"];
+        Item: components["schemas"]["UserMessageItem"] | components["schemas"]["AssistantMessageItem"] | components["schemas"]["ReasoningItem"] | components["schemas"]["CommandExecutionItem"] | components["schemas"]["FileChangeItem"] | components["schemas"]["McpToolCallItem"] | components["schemas"]["WebSearchItem"] | components["schemas"]["ReviewItem"] | components["schemas"]["OtherItem"];
         /**
          * @description `accept` runs it once, `accept_for_session` also allows the like for the rest of the session, `decline` refuses and the turn goes on, `cancel` refuses and ends the turn.
          * @enum {string}
@@ -1200,6 +1480,40 @@ export interface components {
             /** @enum {string} */
             resolved_by: "client" | "timeout" | "turn_ended" | "policy";
         };
+        /** @description The agent changed its plan: every step with its status, the whole plan each time (also the turn's `plan`). */
+        PlanUpdatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "plan.updated";
+            thread_id: string;
+            turn_id: string;
+            plan: components["schemas"]["Plan"];
+        };
+        /** @description The turn's files changed: its aggregated diff so far, whole each time (also the turn's `diff`). Past `TURN_EVENTS_MAX_BYTES` later ones are not sent; the fetched turn keeps the latest. */
+        DiffUpdatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "diff.updated";
+            thread_id: string;
+            turn_id: string;
+            /** @description A unified diff (git format) of every file change of the turn so far. */
+            diff: string;
+        };
+        /** @description A review turn reached its verdict; `item.findings` lists the problems found. */
+        ReviewCompletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "review.completed";
+            thread_id: string;
+            turn_id: string;
+            item: components["schemas"]["ReviewItem"];
+        };
         /** @description The last event of every turn that ends normally. */
         TurnCompletedEvent: {
             /**
@@ -1245,7 +1559,7 @@ export interface components {
             emitted_at_ms?: number;
         };
         /** @description The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name. */
-        ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["ApprovalRequestedEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
+        ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["ApprovalRequestedEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["DiffUpdatedEvent"] | components["schemas"]["ReviewCompletedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
         OpenAIErrorBody: {
             error: {
                 message: string;
@@ -2034,7 +2348,9 @@ export interface operations {
                      *         "reasoning_output_tokens": 0,
                      *         "total_tokens": 13
                      *       },
-                     *       "error": null
+                     *       "error": null,
+                     *       "plan": null,
+                     *       "diff": null
                      *     }
                      */
                     "application/json": components["schemas"]["ChatResult"] | components["schemas"]["OriginalChatResult"];
@@ -2071,6 +2387,10 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description List the archived threads instead (those `DELETE /threads/{thread_id}` archived). */
+                archived?: boolean;
+                /** @description Only threads whose title (the name, or else the first message) contains this text, case-insensitively. */
+                search?: string;
             };
             header?: {
                 /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
@@ -2114,6 +2434,41 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["OriginalValidationError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2193,6 +2548,287 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    forkThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "through_turn_id": "019a2f5e-9d2e-7a01-8c3b-5e6f7a8b9c0d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ForkThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description The new thread. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revertThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "turns": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["RevertThreadRequest"];
+            };
+        };
+        responses: {
+            /** @description The thread after the revert, and the turns dropped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unarchiveThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread, back in the list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reviewThread: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description A thread id from `POST /chat` or `GET /threads`. */
+                thread_id: components["parameters"]["ThreadIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The review turn, streamed as SSE (`stream` true) or as one JSON result (`stream` false), as for `POST /chat`. */
+            200: {
+                headers: {
+                    /** @description The thread the review ran on. */
+                    "X-Thread-Id"?: string;
+                    /** @description The review turn's id. */
+                    "X-Turn-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                    "application/json": components["schemas"]["ChatResult"];
+                };
+            };
+            /** @description With `background` true, the review was started and runs on without the client. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TurnAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    review: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "target": {
+                 *         "type": "commit",
+                 *         "sha": "4f2a9c1"
+                 *       },
+                 *       "cwd": "my-repo",
+                 *       "stream": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The review turn, streamed as SSE (`stream` true) or as one JSON result (`stream` false), as for `POST /chat`. */
+            200: {
+                headers: {
+                    /** @description The thread the review ran on. */
+                    "X-Thread-Id"?: string;
+                    /** @description The review turn's id. */
+                    "X-Turn-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                    "application/json": components["schemas"]["ChatResult"];
+                };
+            };
+            /** @description With `background` true, the review was started and runs on without the client. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TurnAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };

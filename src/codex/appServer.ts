@@ -11,6 +11,8 @@ export interface ProviderOptions {
   model: string | undefined;
   requestMaxRetries: number | undefined;
   streamMaxRetries: number | undefined;
+  /** Turns on codex's `update_plan` tool, which codex 0.171 offers no model by default. */
+  planTool?: boolean | undefined;
 }
 
 export interface AppServerOptions {
@@ -34,6 +36,7 @@ const tomlString = (value: string): string => JSON.stringify(value);
 export function providerArgs(options: ProviderOptions): string[] {
   const args: string[] = [];
   if (options.model) args.push('-c', `model=${tomlString(options.model)}`);
+  if (options.planTool) args.push('-c', 'tools.update_plan={enabled=true}');
   if (options.baseUrl) {
     const fields = [
       `name=${tomlString(PROVIDER_ID)}`,

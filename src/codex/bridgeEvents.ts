@@ -94,6 +94,45 @@ export const otherItemSchema = z.object({ type: z.literal('other'), id, codex_ty
   description: "An item kind the bridge does not normalize; `codex_type` names codex's kind.",
 });
 
+export const reviewFindingSchema = z
+  .object({
+    title: z.string().meta({ description: 'One line, e.g. `[P1] Guard against a null id`.' }),
+    body: z.string().meta({ description: 'Why it is a problem, in Markdown.' }),
+    priority: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The `[P0]`..`[P3]` tag of the title as a number (0 is the most urgent), null without one.' }),
+    path: z.string().meta({ description: 'The file, as codex sees it.' }),
+    start_line: z.number().int(),
+    end_line: z.number().int(),
+  })
+  .meta({ id: 'ReviewFinding', description: 'One problem the review found, with where it is.' });
+
+export const reviewItemSchema = z
+  .object({
+    type: z.literal('review'),
+    id,
+    text: z.string().meta({ description: "The review as codex wrote it up (also the turn's `message`)." }),
+    explanation: z.string().meta({ description: "The reviewer's overall verdict, without the findings." }),
+    findings: z.array(reviewFindingSchema),
+  })
+  .meta({ id: 'ReviewItem', description: "The outcome of a review turn (`POST /threads/{thread_id}/review`): codex's findings." });
+
+export const planStepSchema = z
+  .object({
+    step: z.string(),
+    status: z.enum(['pending', 'in_progress', 'completed']),
+  })
+  .meta({ id: 'PlanStep', description: 'One step of the agent\'s plan.' });
+
+export const planSchema = z
+  .object({
+    explanation: z.string().nullable().meta({ description: 'Why the plan is what it is (or changed), when the agent said.' }),
+    steps: z.array(planStepSchema),
+  })
+  .meta({ id: 'Plan', description: "The agent's plan as it last updated it (codex's `update_plan` tool)." });
+
 export const toolItemSchema = z
   .discriminatedUnion('type', [
     commandExecutionItemSchema,
@@ -113,6 +152,7 @@ export const itemSchema = z
     fileChangeItemSchema,
     mcpToolCallItemSchema,
     webSearchItemSchema,
+    reviewItemSchema,
     otherItemSchema,
   ])
   .meta({ id: 'Item', description: 'One normalized item of a turn.' });
@@ -231,6 +271,29 @@ export const approvalResolvedEventSchema = z
   })
   .meta({ id: 'ApprovalResolvedEvent', description: 'An approval was answered, by a client or by the bridge.' });
 
+export const planUpdatedEventSchema = z
+  .object({ type: z.literal('plan.updated'), ...turnRef, plan: planSchema })
+  .meta({
+    id: 'PlanUpdatedEvent',
+    description: "The agent changed its plan: every step with its status, the whole plan each time (also the turn's `plan`).",
+  });
+
+export const diffUpdatedEventSchema = z
+  .object({
+    type: z.literal('diff.updated'),
+    ...turnRef,
+    diff: z.string().meta({ description: 'A unified diff (git format) of every file change of the turn so far.' }),
+  })
+  .meta({
+    id: 'DiffUpdatedEvent',
+    description:
+      "The turn's files changed: its aggregated diff so far, whole each time (also the turn's `diff`). Past `TURN_EVENTS_MAX_BYTES` later ones are not sent; the fetched turn keeps the latest.",
+  });
+
+export const reviewCompletedEventSchema = z
+  .object({ type: z.literal('review.completed'), ...turnRef, item: reviewItemSchema })
+  .meta({ id: 'ReviewCompletedEvent', description: 'A review turn reached its verdict; `item.findings` lists the problems found.' });
+
 export const turnCompletedEventSchema = z
   .object({
     type: z.literal('turn.completed'),
@@ -286,6 +349,9 @@ export const bridgeEventSchema = z
     usageEventSchema,
     approvalRequestedEventSchema,
     approvalResolvedEventSchema,
+    planUpdatedEventSchema,
+    diffUpdatedEventSchema,
+    reviewCompletedEventSchema,
     turnCompletedEventSchema,
     errorEventSchema,
     codexEventSchema,
@@ -303,6 +369,8 @@ export type BridgeEvent = z.infer<typeof bridgeEventSchema>;
 export type BridgeEventType = BridgeEvent['type'];
 export type TurnStatus = z.infer<typeof turnCompletedEventSchema>['status'];
 export type Approval = z.infer<typeof approvalSchema>;
+export type Plan = z.infer<typeof planSchema>;
+export type ReviewItem = z.infer<typeof reviewItemSchema>;
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 /** Every schema above that openapi.yaml must carry under the same name. */
@@ -316,6 +384,10 @@ export const bridgeEventComponents = [
   fileChangeItemSchema,
   mcpToolCallItemSchema,
   webSearchItemSchema,
+  reviewFindingSchema,
+  reviewItemSchema,
+  planStepSchema,
+  planSchema,
   otherItemSchema,
   toolItemSchema,
   itemSchema,
@@ -332,6 +404,9 @@ export const bridgeEventComponents = [
   usageEventSchema,
   approvalRequestedEventSchema,
   approvalResolvedEventSchema,
+  planUpdatedEventSchema,
+  diffUpdatedEventSchema,
+  reviewCompletedEventSchema,
   turnCompletedEventSchema,
   errorEventSchema,
   codexEventSchema,

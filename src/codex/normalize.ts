@@ -1,6 +1,7 @@
 import type { components } from '../../generated/api';
-import type { Item, ToolItem, TurnError, Usage } from './bridgeEvents';
+import type { Item, Plan, ToolItem, TurnError, Usage } from './bridgeEvents';
 import type { CodexItem, CodexThread, TokenUsageBreakdown } from './protocol';
+import { parseReview } from './review';
 
 type ThreadSummary = components['schemas']['ThreadSummary'];
 type HistoryMessage = components['schemas']['HistoryMessage'];
@@ -51,6 +52,8 @@ export function normalizeItem(item: CodexItem): Item {
         summary: Array.isArray(item.summary) ? item.summary.map((part) => str(part)) : [],
         content: Array.isArray(item.content) ? item.content.map((part) => str(part)) : [],
       };
+    case 'exitedReviewMode':
+      return parseReview(item.id, str(item.review));
     default:
       return normalizeToolItem(item);
   }
@@ -89,8 +92,11 @@ export function normalizeToolItem(item: CodexItem): ToolItem {
   }
 }
 
+/** Review mode's markers are the review's own, told by `review.completed`, not tool activity. */
+const NOT_TOOLS = ['userMessage', 'agentMessage', 'reasoning', 'enteredReviewMode', 'exitedReviewMode'];
+
 export function isToolItem(item: CodexItem): boolean {
-  return !['userMessage', 'agentMessage', 'reasoning'].includes(item.type);
+  return !NOT_TOOLS.includes(item.type);
 }
 
 export function normalizeUsage(usage: TokenUsageBreakdown): Usage {
@@ -123,6 +129,20 @@ export function normalizeTurnError(
   return { message: error.message, code };
 }
 
+/** Codex's step status -> the bridge's (snake_case like every other enum of the API). */
+export function normalizePlan(explanation: string | null | undefined, plan: Array<{ step: string; status: string }>): Plan {
+  return {
+    explanation: explanation ?? null,
+    steps: plan.map(({ step, status }) => ({ step, status: PLAN_STATUS[status] ?? 'pending' })),
+  };
+}
+
+const PLAN_STATUS: Record<string, Plan['steps'][number]['status']> = {
+  pending: 'pending',
+  inProgress: 'in_progress',
+  completed: 'completed',
+};
+
 const THREAD_STATUS: Record<string, ThreadSummary['status']> = {
   notLoaded: 'not_loaded',
   idle: 'idle',
@@ -138,6 +158,7 @@ export function summarizeThread(thread: CodexThread): ThreadSummary {
     created_at: new Date(thread.createdAt * 1000).toISOString(),
     updated_at: new Date(thread.updatedAt * 1000).toISOString(),
     status: THREAD_STATUS[thread.status?.type ?? 'notLoaded'] ?? 'not_loaded',
+    forked_from_thread_id: thread.forkedFromId ?? null,
   };
 }
 
@@ -163,6 +184,8 @@ export function historyMessage(turnId: string, item: Item): HistoryMessage {
       return { role: 'tool', turn_id: turnId, content: `${item.server}.${item.tool}`, item };
     case 'web_search':
       return { role: 'tool', turn_id: turnId, content: `search: ${item.query}`, item };
+    case 'review':
+      return { role: 'assistant', turn_id: turnId, content: item.text, item };
     case 'other':
       return { role: 'tool', turn_id: turnId, content: item.codex_type, item };
   }

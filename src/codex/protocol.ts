@@ -17,6 +17,7 @@ export const codexThread = z
     createdAt: z.number(),
     updatedAt: z.number(),
     status: codexThreadStatus.optional(),
+    forkedFromId: nullableString,
   })
   .loose();
 
@@ -63,7 +64,19 @@ export const notifications = {
     })
     .loose(),
   turnCompleted: z.object({ threadId: z.string(), turn: codexTurn }).loose(),
+  planUpdated: z
+    .object({
+      ...turnScoped,
+      explanation: z.string().nullable().optional(),
+      plan: z.array(z.object({ step: z.string(), status: z.string() }).loose()),
+    })
+    .loose(),
+  diffUpdated: z.object({ ...turnScoped, diff: z.string() }).loose(),
 };
+
+export const reviewStartResult = z
+  .object({ turn: z.object({ id: z.string() }).loose(), reviewThreadId: z.string() })
+  .loose();
 
 export type CodexThread = z.infer<typeof codexThread>;
 export type CodexItem = z.infer<typeof codexItem>;

@@ -15,6 +15,7 @@ import { CodexRpcError } from './errors';
 import { MAX_MODEL_PAGES, modelListResult, type CodexModel } from './modelList';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
 import {
+  reviewStartResult,
   threadListResult,
   threadResult,
   turnsListResult,
@@ -26,12 +27,15 @@ import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './p
 import { endCommands, residentBytes } from './processTree';
 import { applyNotification, emitRaw } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
+import { codexReviewTarget } from './review';
 import { TurnRun } from './turnRun';
 import type { UsageStore } from './usageStore';
 
 type ThreadSummary = components['schemas']['ThreadSummary'];
 type ThreadList = components['schemas']['ThreadList'];
 type History = components['schemas']['History'];
+type ReviewTarget = components['schemas']['ReviewTarget'];
+type RevertResult = components['schemas']['RevertResult'];
 
 export interface StartTurnRequest {
   threadId?: string | undefined;
@@ -46,6 +50,15 @@ export interface StartTurnRequest {
   developerInstructions?: string | undefined;
   /** A new thread that codex does not persist: it cannot be listed, read back or resumed later. */
   ephemeral?: boolean | undefined;
+}
+
+export interface StartReviewRequest {
+  /** Absent: a new thread, started in `cwd`. */
+  threadId?: string | undefined;
+  target: ReviewTarget;
+  rawEvents?: boolean | undefined;
+  /** Relative to the user's workspace; only for a new thread. */
+  cwd?: string | undefined;
 }
 
 export type SessionSettings = Pick<
@@ -66,6 +79,8 @@ export type SessionSettings = Pick<
   workspace: string;
   /** Called for every turn that starts, so that it can be found after it ends. */
   onTurnStarted?: (run: TurnRun) => void;
+  /** Called once a thread was deleted for good, so that the bridge's other records of it go too. */
+  onThreadDeleted?: (threadId: string) => void;
 };
 
 /** Thread-level notifications kept per thread, and threads kept, before a turn takes them. */
@@ -145,6 +160,44 @@ export class CodexSession {
   }
 
   async startTurn(request: StartTurnRequest): Promise<TurnRun> {
+    const { threadId, threadCreated, cwd } = await this.claimThread(request);
+    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async () => {
+      const response = turnStartResult.parse(
+        await this.call('turn/start', {
+          threadId,
+          input: [{ type: 'text', text: request.prompt, text_elements: [] }],
+          ...(request.model ? { model: request.model } : {}),
+          ...(request.approvalPolicy ? { approvalPolicy: request.approvalPolicy } : {}),
+          ...(request.sandbox ? { sandboxPolicy: sandboxPolicy(request.sandbox) } : {}),
+          ...(cwd ? { cwd } : {}),
+        }),
+      );
+      if (request.approvalPolicy || threadCreated)
+        this.threadPolicies.set(threadId, request.approvalPolicy ?? this.settings.approvalPolicy);
+      return response.turn;
+    });
+  }
+
+  /** A review turn (codex's `review/start`, inline): on the given thread, or on a new one started in `cwd`. */
+  async startReview(request: StartReviewRequest): Promise<TurnRun> {
+    const { threadId, threadCreated } = await this.claimThread(request);
+    if (threadCreated) this.threadPolicies.set(threadId, this.settings.approvalPolicy);
+    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async (run) => {
+      run.endsOnFatalError = true;
+      const response = reviewStartResult.parse(
+        await this.call('review/start', { threadId, target: codexReviewTarget(request.target), delivery: 'inline' }, threadId),
+      );
+      return response.turn;
+    });
+  }
+
+  /**
+   * The thread a turn runs on, marked busy: a thread of the caller (resumed when codex has not loaded it) or
+   * a new one. Refuses past MAX_TURNS_PER_USER and outside the operator's ceilings.
+   */
+  private async claimThread(
+    request: Omit<StartTurnRequest, 'prompt' | 'rawEvents'>,
+  ): Promise<{ threadId: string; threadCreated: boolean; cwd: string | undefined }> {
     assertWithinCeiling(this.settings.ceiling, request);
     const cwd = request.cwd === undefined ? undefined : resolveWorkingDirectory(this.settings.workspace, request.cwd);
     const turnsNow = this.runningTurns.size + this.startingThreads.size;
@@ -155,8 +208,7 @@ export class CodexSession {
         'too-many-turns',
       );
     }
-    let threadId = request.threadId;
-    let threadCreated = false;
+    const threadId = request.threadId;
     if (threadId) {
       this.assertNoTurnRunning(threadId);
       // What codex said about the thread before this turn was asked for belongs to no one.
@@ -168,42 +220,38 @@ export class CodexSession {
         this.startingThreads.delete(threadId);
         throw error;
       }
-    } else {
-      const started = threadResult.parse(
-        await this.call('thread/start', {
-          cwd: cwd ?? this.settings.workspace,
-          approvalPolicy: request.approvalPolicy ?? this.settings.approvalPolicy,
-          sandbox: request.sandbox ?? this.settings.sandbox,
-          ...(request.model ? { model: request.model } : {}),
-          ...(request.developerInstructions ? { developerInstructions: request.developerInstructions } : {}),
-          ...(request.ephemeral ? { ephemeral: true } : {}),
-        }),
-      );
-      threadId = started.thread.id;
-      threadCreated = true;
-      this.threadsServed++;
-      this.loadedThreads.add(threadId);
-      this.startingThreads.add(threadId);
+      return { threadId, threadCreated: false, cwd };
     }
+    const started = threadResult.parse(
+      await this.call('thread/start', {
+        cwd: cwd ?? this.settings.workspace,
+        approvalPolicy: request.approvalPolicy ?? this.settings.approvalPolicy,
+        sandbox: request.sandbox ?? this.settings.sandbox,
+        ...(request.model ? { model: request.model } : {}),
+        ...(request.developerInstructions ? { developerInstructions: request.developerInstructions } : {}),
+        ...(request.ephemeral ? { ephemeral: true } : {}),
+      }),
+    );
+    this.threadsServed++;
+    this.loadedThreads.add(started.thread.id);
+    this.startingThreads.add(started.thread.id);
+    return { threadId: started.thread.id, threadCreated: true, cwd };
+  }
 
-    const run = new TurnRun(threadId, '', threadCreated, request.rawEvents ?? false, this.settings.turnEventsMaxBytes);
+  /** Runs the turn `start` asks codex for on a claimed thread: its events, deadline and end are the bridge's to track. */
+  private async runTurn(
+    threadId: string,
+    threadCreated: boolean,
+    rawEvents: boolean,
+    start: (run: TurnRun) => Promise<{ id: string } & Record<string, unknown>>,
+  ): Promise<TurnRun> {
+    const run = new TurnRun(threadId, '', threadCreated, rawEvents, this.settings.turnEventsMaxBytes);
     this.runningTurns.set(threadId, run);
     this.startingThreads.delete(threadId);
     try {
-      const response = turnStartResult.parse(
-        await this.call('turn/start', {
-          threadId,
-          input: [{ type: 'text', text: request.prompt, text_elements: [] }],
-          ...(request.model ? { model: request.model } : {}),
-          ...(request.approvalPolicy ? { approvalPolicy: request.approvalPolicy } : {}),
-          ...(request.sandbox ? { sandboxPolicy: sandboxPolicy(request.sandbox) } : {}),
-          ...(cwd ? { cwd } : {}),
-        }),
-      );
-      run.turnId = response.turn.id;
-      run.codexTurn = response.turn;
-      if (request.approvalPolicy || threadCreated)
-        this.threadPolicies.set(threadId, request.approvalPolicy ?? this.settings.approvalPolicy);
+      const turn = await start(run);
+      run.turnId = turn.id;
+      run.codexTurn = turn;
     } catch (error) {
       this.runningTurns.delete(threadId);
       this.backlog.delete(threadId);
@@ -286,9 +334,16 @@ export class CodexSession {
     limit: number,
     cursor: string | undefined,
     sortKey: 'updated_at' | 'created_at' = 'updated_at',
+    filter: { archived?: boolean | undefined; search?: string | undefined } = {},
   ): Promise<ThreadList> {
     const page = threadListResult.parse(
-      await this.call('thread/list', { limit, sortKey, ...(cursor ? { cursor } : {}) }),
+      await this.call('thread/list', {
+        limit,
+        sortKey,
+        ...(cursor ? { cursor } : {}),
+        ...(filter.archived ? { archived: true } : {}),
+        ...(filter.search ? { searchTerm: filter.search } : {}),
+      }),
     );
     return { threads: page.data.map(summarizeThread), next_cursor: page.nextCursor ?? null };
   }
@@ -343,6 +398,87 @@ export class CodexSession {
     await this.readThread(threadId);
     await this.call('thread/archive', { threadId }, threadId);
     this.loadedThreads.delete(threadId);
+  }
+
+  /** A new thread with the conversation of `threadId`, whole or through `throughTurnId`. */
+  async fork(threadId: string, throughTurnId: string | undefined): Promise<ThreadSummary> {
+    this.assertNoTurnRunning(threadId);
+    await this.readThread(threadId);
+    const forked = threadResult.parse(
+      await this.call(
+        'thread/fork',
+        {
+          threadId,
+          excludeTurns: true,
+          approvalPolicy: this.threadPolicies.get(threadId) ?? this.settings.approvalPolicy,
+          sandbox: this.settings.sandbox,
+          ...(throughTurnId ? { lastTurnId: throughTurnId } : {}),
+        },
+        threadId,
+      ).catch((error: unknown) => {
+        if (error instanceof CodexRpcError && /turn not found|in progress/i.test(error.message))
+          throw new ValidationError(`thread '${threadId}' has no finished turn '${throughTurnId}'`, [
+            { field: '/body/through_turn_id', message: 'is not a finished turn of this thread' },
+          ]);
+        throw error;
+      }),
+    );
+    this.threadsServed++;
+    this.loadedThreads.add(forked.thread.id);
+    const policy = this.threadPolicies.get(threadId);
+    if (policy) this.threadPolicies.set(forked.thread.id, policy);
+    return summarizeThread(forked.thread);
+  }
+
+  /** Drops the last `turns` turns from the thread's history; the files they changed stay changed. */
+  async revert(threadId: string, turns: number): Promise<RevertResult> {
+    this.assertNoTurnRunning(threadId);
+    await this.readThread(threadId);
+    await this.ensureLoaded(threadId);
+    const latest = turnsListResult.parse(
+      await this.call('thread/turns/list', { threadId, limit: turns, sortDirection: 'desc' }, threadId),
+    ).data;
+    const oldestDropped = latest[turns - 1];
+    if (!oldestDropped) {
+      throw new ValidationError(`thread '${threadId}' has only ${latest.length} turn(s)`, [
+        { field: '/body/turns', message: `must be at most ${latest.length}, the thread's number of turns` },
+      ]);
+    }
+    // Checked again just before: a turn may have started while the turns were being listed.
+    this.assertNoTurnRunning(threadId);
+    const reverted = threadResult.parse(
+      await this.call('thread/revert', { threadId, beforeTurnId: oldestDropped.id }, threadId),
+    );
+    return { thread: summarizeThread(reverted.thread), reverted_turn_ids: latest.map((turn) => turn.id).reverse() };
+  }
+
+  async unarchive(threadId: string): Promise<ThreadSummary> {
+    await this.readThread(threadId);
+    const result = await this.call('thread/unarchive', { threadId }, threadId).catch((error: unknown) => {
+      if (error instanceof CodexRpcError && /no archived rollout/i.test(error.message))
+        throw new ConflictError(`thread '${threadId}' is not archived`, 'thread-not-archived');
+      throw error;
+    });
+    return summarizeThread(threadResult.parse(result).thread);
+  }
+
+  /** Deletes the thread for good: codex's files of it, and (through onThreadDeleted) the bridge's records. */
+  async deleteThread(threadId: string): Promise<void> {
+    this.assertNoTurnRunning(threadId);
+    await this.readThread(threadId);
+    await this.call('thread/delete', { threadId }, threadId).catch((error: unknown) => {
+      if (error instanceof CodexRpcError && /forked history still references/i.test(error.message))
+        throw new ConflictError(
+          `thread '${threadId}' has forks, whose history still refers to it; delete them first`,
+          'thread-has-forks',
+        );
+      throw error;
+    });
+    this.loadedThreads.delete(threadId);
+    this.threadPolicies.delete(threadId);
+    this.threadNotes.delete(threadId);
+    await this.usageStore.remove(threadId);
+    this.settings.onThreadDeleted?.(threadId);
   }
 
   async stop(): Promise<void> {

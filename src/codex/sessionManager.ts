@@ -49,6 +49,7 @@ export type SessionManagerConfig = Pick<
   | 'dataDirTimeoutMs'
   | 'codexRecycleAfterThreads'
   | 'codexRecycleRssBytes'
+  | 'planTool'
 >;
 
 export interface SessionLease {
@@ -266,6 +267,7 @@ export class SessionManager {
           model: this.config.model,
           requestMaxRetries: this.config.requestMaxRetries,
           streamMaxRetries: this.config.streamMaxRetries,
+          planTool: this.config.planTool,
         }),
       ];
       server = await AppServerProcess.start({
@@ -299,6 +301,7 @@ export class SessionManager {
           void run.done.then(() => this.noteTurnStorage(run));
           this.observer.turnStarted(run);
         },
+        onThreadDeleted: (threadId) => turns.forgetThread(threadId),
       },
       this.usageStoreFor(key),
       logger,

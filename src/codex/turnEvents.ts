@@ -2,6 +2,7 @@ import type { Usage } from './bridgeEvents';
 import {
   isToolItem,
   normalizeItem,
+  normalizePlan,
   normalizeToolItem,
   normalizeTurnError,
   normalizeUsage,
@@ -79,6 +80,17 @@ export function applyNotification(
       onThreadUsage(run.threadId, threadTotal);
       break;
     }
+    case 'turn/plan/updated': {
+      const { explanation, plan } = notifications.planUpdated.parse(params);
+      run.plan = normalizePlan(explanation, plan);
+      run.emit({ type: 'plan.updated', plan: run.plan });
+      break;
+    }
+    case 'turn/diff/updated': {
+      run.diff = notifications.diffUpdated.parse(params).diff;
+      run.emit({ type: 'diff.updated', diff: run.diff });
+      break;
+    }
     case 'warning': {
       // Codex keeps going (and says it retries) when it cannot write the thread's rollout; the turn would
       // end `completed` for a thread that does not exist on disk. The bridge fails it instead.
@@ -94,6 +106,7 @@ export function applyNotification(
     case 'error': {
       const { error, willRetry } = notifications.error.parse(params);
       run.emit({ type: 'error', code: 'model_error', message: error.message, will_retry: willRetry });
+      if (!willRetry && run.endsOnFatalError) run.finish('failed', normalizeTurnError(error), 'turn.completed');
       break;
     }
     case 'turn/completed': {
@@ -122,5 +135,6 @@ function itemCompleted(run: TurnRun, codexItem: CodexItem): void {
   const item = run.recordItem(normalizeItem(codexItem));
   if (item.type === 'assistant_message') run.emit({ type: 'message.completed', item });
   else if (item.type === 'reasoning') run.emit({ type: 'reasoning.completed', item });
+  else if (item.type === 'review') run.emit({ type: 'review.completed', item });
   else if (item.type !== 'user_message') run.emit({ type: 'tool.completed', item });
 }

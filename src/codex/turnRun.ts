@@ -1,5 +1,5 @@
 import type { components } from '../../generated/api';
-import type { Approval, ApprovalDecision, BridgeEvent, Item, TurnError, TurnStatus, Usage } from './bridgeEvents';
+import type { Approval, ApprovalDecision, BridgeEvent, Item, Plan, TurnError, TurnStatus, Usage } from './bridgeEvents';
 
 type ChatResult = components['schemas']['ChatResult'];
 type TurnState = components['schemas']['TurnState'];
@@ -29,6 +29,8 @@ const TRUNCATED_OUTPUT_CHARS = 16 * 1024;
 const EVENT_OVERHEAD_BYTES = 160;
 
 const DELTA_TYPES = new Set(['message.delta', 'reasoning.delta', 'tool.output.delta']);
+/** Events a client can do without past the caps: each one repeats the whole of what it updates, kept in the turn. */
+const SUPERSEDED_TYPES = new Set(['codex', 'diff.updated']);
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type TurnEventBody = DistributiveOmit<BridgeEvent, 'thread_id' | 'turn_id'>;
@@ -46,6 +48,10 @@ export class TurnRun {
   /** The thread's token total before this turn, to tell this turn's own usage. */
   usageBaseline: Usage | undefined;
   lastMessage: string | null = null;
+  /** The agent's plan as last updated in this turn (`plan.updated`). */
+  plan: Plan | null = null;
+  /** The turn's aggregated diff as last updated (`diff.updated`), kept also when its events no longer fit. */
+  diff: string | null = null;
   /** Codex's own turn object from its turn/start answer (the original profile sends it as is). */
   codexTurn: Record<string, unknown> = {};
   /** How many raw thread-level notifications (from before the turn/start answer) follow `turn.started`. */
@@ -61,6 +67,11 @@ export class TurnRun {
   eventsTruncated = false;
   /** The turn's events were dropped after it ended, to make room; its state stays fetchable. */
   eventsEvicted = false;
+  /**
+   * Codex sends no `turn/completed` after a review that failed to start (e.g. `base_branch` outside a git
+   * repository), only an `error` it will not retry: for such turns that error is the end.
+   */
+  endsOnFatalError = false;
   /** Codex said it could not write the thread: the turn ends failed. */
   failedToSave = false;
   /** Streams reading the events now: their turn is never evicted under them. */
@@ -135,7 +146,7 @@ export class TurnRun {
    */
   private withinBudget(body: TurnEventBody): TurnEventBody | undefined {
     // Raw codex notifications (raw_events) are a debugging aid that repeats everything: all of them may go.
-    const droppable = DELTA_TYPES.has(body.type) || body.type === 'codex';
+    const droppable = DELTA_TYPES.has(body.type) || SUPERSEDED_TYPES.has(body.type);
     const size = eventSize(body);
     if (!droppable) {
       this.book(size, true);
@@ -144,7 +155,6 @@ export class TurnRun {
     if (this.eventsTruncated) return undefined;
     const fitsTurn = this.retainedBytes + size <= this.maxBytes;
     if (fitsTurn && this.book(size, false)) return body;
-    if (body.type === 'codex') return undefined;
     if (body.type !== 'message.delta' && body.type !== 'reasoning.delta' && body.type !== 'tool.output.delta')
       return undefined;
     this.eventsTruncated = true;
@@ -246,6 +256,8 @@ export class TurnRun {
       items: this.items,
       usage: this.usage,
       error: this.error,
+      plan: this.plan,
+      diff: this.diff,
     };
   }
 
@@ -258,6 +270,8 @@ export class TurnRun {
       items: this.items,
       usage: this.usage,
       error: this.error,
+      plan: this.plan,
+      diff: this.diff,
       pending_approvals: [...this.approvals.values()].map((pending) => pending.approval),
       last_event_id: this.lastSeq,
       events_truncated: this.eventsTruncated,
@@ -277,6 +291,8 @@ function eventSize(body: TurnEventBody): number {
     case 'reasoning.delta':
     case 'tool.output.delta':
       return body.delta.length + EVENT_OVERHEAD_BYTES;
+    case 'diff.updated':
+      return body.diff.length + EVENT_OVERHEAD_BYTES;
     case 'codex': {
       const delta = body.params.delta;
       return typeof delta === 'string' ? delta.length * 2 + 4 * EVENT_OVERHEAD_BYTES : JSON.stringify(body).length;

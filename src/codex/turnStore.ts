@@ -36,6 +36,11 @@ export class TurnStore implements EventBudget {
     return run?.threadId === threadId ? run : undefined;
   }
 
+  /** Drops every kept turn of a thread that was deleted for good, running ones aside. */
+  forgetThread(threadId: string): void {
+    for (const run of [...this.turns.values()]) if (run.threadId === threadId && run.finished) this.remove(run);
+  }
+
   get size(): number {
     return this.turns.size;
   }

@@ -50,6 +50,11 @@ export class UsageStore {
     });
   }
 
+  /** Forgets a thread that was deleted for good. */
+  remove(threadId: string): Promise<void> {
+    return this.enqueue(() => fs.rm(this.fileFor(threadId), { force: true }));
+  }
+
   /** Resolves once every write asked for so far is on disk (or has failed). */
   flush(): Promise<void> {
     return this.writes;

@@ -62,6 +62,7 @@ export const envSchema = z
       z.array(z.string().regex(ENV_NAME, 'each entry must be a variable name (letters, digits, _)')),
     ),
     CODEX_KEEP_BACKGROUND_COMMANDS: booleanFromEnv.default(false),
+    CODEX_PLAN_TOOL: booleanFromEnv.default(true),
     ISOLATION: caseInsensitiveEnum(['auto', 'bubblewrap', 'none']).default('auto'),
     BWRAP_PATH: optionalString,
     ISOLATION_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(200_000),
@@ -242,6 +243,8 @@ export interface Config {
   /** Names of the bridge's variables that the agent's commands may see besides the fixed allowlist. */
   envPassthrough: string[];
   keepBackgroundCommands: boolean;
+  /** Offer the model codex's `update_plan` tool (off in codex 0.171 by default): what `plan.updated` reports. */
+  planTool: boolean;
   isolation: IsolationConfig;
   /** Running turns one user may have at once (streamed, JSON and background alike). */
   maxTurnsPerUser: number;
@@ -337,6 +340,7 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     },
     envPassthrough: env.CODEX_ENV_PASSTHROUGH,
     keepBackgroundCommands: env.CODEX_KEEP_BACKGROUND_COMMANDS,
+    planTool: env.CODEX_PLAN_TOOL,
     isolation: {
       mode: env.ISOLATION,
       bwrapPath: env.BWRAP_PATH,

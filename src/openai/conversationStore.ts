@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { userDirectoryName } from '../codex/userDirectory';
+import { parseResponseId } from './ids';
 import type { ResponseSettings } from './responseObject';
 
 /*
@@ -77,6 +78,16 @@ export class ConversationStore {
     const state = await this.stateOf(userId);
     if (!(threadId in state.chatHeads)) return;
     delete state.chatHeads[threadId];
+    await this.persist(userId, state);
+  }
+
+  /** Forgets everything recorded about a thread deleted for good: its chat head and its responses' settings. */
+  async forgetThread(userId: string, threadId: string): Promise<void> {
+    const state = await this.stateOf(userId);
+    const responses = Object.keys(state.responses).filter((id) => parseResponseId(id)?.threadId === threadId);
+    if (!(threadId in state.chatHeads) && responses.length === 0) return;
+    delete state.chatHeads[threadId];
+    for (const id of responses) delete state.responses[id];
     await this.persist(userId, state);
   }
 

@@ -10,8 +10,13 @@ import type {
   ChatInput,
   ChatRequest,
   ChatResult,
+  ForkThreadRequest,
   GetHistoryQuery,
   History,
+  NewReviewInput,
+  RevertResult,
+  RevertThreadRequest,
+  ReviewInput,
   ListThreadsQuery,
   OpenApiDocument,
   RenameThreadRequest,
@@ -99,6 +104,22 @@ export interface BridgeClient {
   getHistory(query: GetHistoryQuery, options?: CallOptions): Promise<History>;
   renameThread(threadId: ThreadId, body: RenameThreadRequest, options?: CallOptions): Promise<ThreadSummary>;
   archiveThread(threadId: ThreadId, options?: CallOptions): Promise<void>;
+  getThread(threadId: ThreadId, options?: CallOptions): Promise<ThreadSummary>;
+  /** A new thread with the conversation, whole or through `through_turn_id`. */
+  forkThread(threadId: ThreadId, body?: ForkThreadRequest, options?: CallOptions): Promise<ThreadSummary>;
+  /** Drops the last `turns` turns from the conversation; the files they changed stay changed. */
+  revertThread(threadId: ThreadId, body: RevertThreadRequest, options?: CallOptions): Promise<RevertResult>;
+  unarchiveThread(threadId: ThreadId, options?: CallOptions): Promise<ThreadSummary>;
+  /** Deletes the thread for good (its files and the bridge's records); `archiveThread` only archives. */
+  deleteThread(threadId: ThreadId, options?: CallOptions): Promise<void>;
+  /** A review turn on the thread, answered as one JSON result once it has ended (findings in its `review` item). */
+  reviewThread(threadId: ThreadId, request: ReviewInput, options?: CallOptions): Promise<ChatResult>;
+  /** A review turn on the thread as a stream of events, like `streamChat`. */
+  streamReviewThread(threadId: ThreadId, request: ReviewInput, options?: StreamOptions): TurnEvents;
+  /** A review turn on a new thread started in `cwd`, as one JSON result. */
+  review(request: NewReviewInput, options?: CallOptions): Promise<ChatResult>;
+  /** A review turn on a new thread, as a stream of events. */
+  streamReview(request: NewReviewInput, options?: StreamOptions): TurnEvents;
   getUsage(options?: CallOptions): Promise<UserUsage>;
 }
 
@@ -253,6 +274,57 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     async archiveThread(threadId, call = {}) {
       await dataOf(raw.DELETE('/threads/{thread_id}', { ...call, ...onThread(threadId) }));
     },
+    getThread: (threadId, call = {}) => dataOf(raw.GET('/threads/{thread_id}', { ...call, ...onThread(threadId) })),
+    forkThread: (threadId, body = {}, call = {}) =>
+      dataOf(raw.POST('/threads/{thread_id}/fork', { ...call, ...onThread(threadId), body })),
+    revertThread: (threadId, body, call = {}) =>
+      dataOf(raw.POST('/threads/{thread_id}/revert', { ...call, ...onThread(threadId), body })),
+    unarchiveThread: (threadId, call = {}) =>
+      dataOf(raw.POST('/threads/{thread_id}/unarchive', { ...call, ...onThread(threadId) })),
+    async deleteThread(threadId, call = {}) {
+      await dataOf(raw.POST('/threads/{thread_id}/delete', { ...call, ...onThread(threadId) }));
+    },
+    async reviewThread(threadId, request, call = {}) {
+      const result = await dataOf(
+        raw.POST('/threads/{thread_id}/review', {
+          ...call,
+          ...onThread(threadId),
+          body: { ...request, stream: false, background: false },
+        }),
+      );
+      if (typeof result !== 'object' || !('items' in result)) throw unexpected('POST /threads/{thread_id}/review');
+      return result;
+    },
+    streamReviewThread: (threadId, request, options = {}) =>
+      follow(
+        turnEventsOf(() =>
+          raw.POST('/threads/{thread_id}/review', {
+            signal: options.signal,
+            ...onThread(threadId),
+            body: { ...request, stream: true, background: false },
+            headers: { Accept: 'text/event-stream', ...options.headers },
+            parseAs: 'stream',
+          }),
+        ),
+        options,
+      ),
+    async review(request, call = {}) {
+      const result = await dataOf(raw.POST('/review', { ...call, body: { ...request, stream: false, background: false } }));
+      if (typeof result !== 'object' || !('items' in result)) throw unexpected('POST /review');
+      return result;
+    },
+    streamReview: (request, options = {}) =>
+      follow(
+        turnEventsOf(() =>
+          raw.POST('/review', {
+            signal: options.signal,
+            body: { ...request, stream: true, background: false },
+            headers: { Accept: 'text/event-stream', ...options.headers },
+            parseAs: 'stream',
+          }),
+        ),
+        options,
+      ),
     getUsage: (call = {}) => dataOf(raw.GET('/usage', call)),
   };
 }

@@ -37,6 +37,19 @@ export type ApprovalAnswer = Schemas['ApprovalAnswer'];
 export type ApprovalDecision = Schemas['ApprovalDecision'];
 export type ApprovalResolution = Schemas['ApprovalResolution'];
 export type UserUsage = Schemas['UserUsage'];
+export type Plan = Schemas['Plan'];
+export type PlanStep = Schemas['PlanStep'];
+export type ReviewItem = Schemas['ReviewItem'];
+export type ReviewFinding = Schemas['ReviewFinding'];
+export type ReviewTarget = Schemas['ReviewTarget'];
+export type ReviewRequest = Schemas['ReviewRequest'];
+export type NewReviewRequest = Schemas['NewReviewRequest'];
+export type ForkThreadRequest = Schemas['ForkThreadRequest'];
+export type RevertThreadRequest = Schemas['RevertThreadRequest'];
+export type RevertResult = Schemas['RevertResult'];
+/** What the review methods take: a `ReviewRequest` without `stream` and `background`, which each method sets. */
+export type ReviewInput = Omit<ReviewRequest, 'stream' | 'background'>;
+export type NewReviewInput = Omit<NewReviewRequest, 'stream' | 'background'>;
 
 export type ListThreadsQuery = NonNullable<operations['listThreads']['parameters']['query']>;
 export type GetHistoryQuery = operations['getHistory']['parameters']['query'];

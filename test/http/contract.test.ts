@@ -129,6 +129,8 @@ describe('POST /chat', () => {
       items: [{ type: 'assistant_message', id: 'msg-1', text: 'pong' }],
       usage: null,
       error: null,
+      plan: null,
+      diff: null,
     });
   });
 

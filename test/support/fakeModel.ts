@@ -24,6 +24,11 @@ export type FakeReply =
     }
   /** An `exec_command` call; codex's follow-up request (ending in its output) gets `then` (default text "done"). */
   | { kind: 'command'; command: string; then?: FakeReply; args?: Record<string, unknown> }
+  /**
+   * A call of codex's `update_plan` tool (codex then notifies `turn/plan/updated`); the follow-up request
+   * gets `then` (default text "done").
+   */
+  | { kind: 'plan'; plan: Array<{ step: string; status: 'pending' | 'in_progress' | 'completed' }>; explanation?: string; then?: FakeReply }
   | { kind: 'http_error'; status: number; body?: string }
   /** Never answers (until close). */
   | { kind: 'hang' }
@@ -160,16 +165,21 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         });
         sse.end();
         return;
-      case 'command': {
+      case 'command':
+      case 'plan': {
         const callId = newId('call');
         followUps.set(callId, reply.then ?? { kind: 'text', text: 'done' });
+        const call =
+          reply.kind === 'command'
+            ? { name: 'exec_command', arguments: { cmd: reply.command, ...reply.args } }
+            : { name: 'update_plan', arguments: { explanation: reply.explanation, plan: reply.plan } };
         sse.send('response.output_item.done', {
           item: {
             type: 'function_call',
             id: newId('fc'),
-            name: 'exec_command',
+            name: call.name,
             call_id: callId,
-            arguments: JSON.stringify({ cmd: reply.command, ...reply.args }),
+            arguments: JSON.stringify(call.arguments),
           },
         });
         complete(sse, responseId, 1);

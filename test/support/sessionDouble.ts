@@ -1,6 +1,6 @@
 import type { components } from '../../generated/api';
 import { TurnRun } from '../../src/codex/turnRun';
-import type { StartTurnRequest } from '../../src/codex/session';
+import type { StartReviewRequest, StartTurnRequest } from '../../src/codex/session';
 import type { ChatSession, SessionProvider } from '../../src/http/handlers/services';
 import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../../src/errors';
 import type { Usage } from '../../src/codex/bridgeEvents';
@@ -108,7 +108,47 @@ export class SessionDouble implements ChatSession {
   }
 
   async archive(threadId: string): Promise<void> {
-    if (!this.threads.delete(threadId)) throw new ThreadNotFoundError(threadId);
+    const thread = this.threads.get(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
+    this.threads.delete(threadId);
+    this.archived.set(threadId, thread);
+  }
+
+  readonly archived = new Map<string, ThreadSummary>();
+
+  async fork(threadId: string): Promise<ThreadSummary> {
+    const source = this.threads.get(threadId);
+    if (!source) throw new ThreadNotFoundError(threadId);
+    const fork = { ...source, thread_id: `thread-${++this.counter}`, forked_from_thread_id: threadId };
+    this.threads.set(fork.thread_id, fork);
+    return fork;
+  }
+
+  async revert(threadId: string, turns: number): ReturnType<ChatSession['revert']> {
+    const thread = this.threads.get(threadId);
+    if (!thread) throw new ThreadNotFoundError(threadId);
+    const dropped = this.allTurns.filter((run) => run.threadId === threadId).slice(-turns);
+    return { thread, reverted_turn_ids: dropped.map((run) => run.turnId) };
+  }
+
+  async unarchive(threadId: string): Promise<ThreadSummary> {
+    const thread = this.archived.get(threadId);
+    if (!thread) {
+      if (this.threads.has(threadId)) throw new ConflictError(`thread '${threadId}' is not archived`, 'thread-not-archived');
+      throw new ThreadNotFoundError(threadId);
+    }
+    this.archived.delete(threadId);
+    this.threads.set(threadId, thread);
+    return thread;
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    if (!this.threads.delete(threadId) && !this.archived.delete(threadId)) throw new ThreadNotFoundError(threadId);
+  }
+
+  /** A review plays the same script as a chat turn. */
+  async startReview(request: StartReviewRequest): Promise<TurnRun> {
+    return this.startTurn({ threadId: request.threadId, prompt: 'review', rawEvents: request.rawEvents });
   }
 }
 

@@ -14,7 +14,8 @@ import { StreamLimiter } from '../streamLimiter';
 import { READINESS_CHECKS, readinessCauses } from '../health/readiness';
 import { problemType } from '../errors';
 import { assertModelCredential } from './modelCredential';
-import { createOpenAiHandlers } from './openai';
+import { createOpenAiHandlers, openConversationStore } from './openai';
+import { createThreadHandlers } from './threads';
 import type { Services } from './services';
 import { userOf, withSession } from './withSession';
 
@@ -57,8 +58,11 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
     ...options,
   });
 
+  const conversations = openConversationStore(services, logger);
+
   return {
-    ...createOpenAiHandlers(services, { streams, streamOptions, logger }),
+    ...createOpenAiHandlers(services, { streams, streamOptions, logger, conversations }),
+    ...createThreadHandlers(services, { streams, streamOptions, conversations, turnLinks }),
 
     getServiceInfo: async () => ({
       status: 200,
@@ -197,7 +201,14 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
 
     listThreads: async ({ query, user, req, res }) =>
       withSession(services, user, async (session) => {
-        if (!isOriginal(res)) return { status: 200, body: await session.listThreads(query.limit ?? 25, query.cursor) };
+        if (!isOriginal(res))
+          return {
+            status: 200,
+            body: await session.listThreads(query.limit ?? 25, query.cursor, 'updated_at', {
+              archived: query.archived,
+              search: query.search,
+            }),
+          };
         // The validator may fill in the default profile's default; the original's is 50.
         const limit = new URL(req.originalUrl, 'http://bridge').searchParams.has('limit') ? query.limit : undefined;
         const list = await session.listThreads(limit ?? ORIGINAL_THREADS_LIMIT, query.cursor, 'created_at');

@@ -36,6 +36,7 @@ export interface OpenAiHandlerDeps {
   streams: StreamLimiter;
   streamOptions: (options: Omit<StreamOptions, 'keepaliveMs'>) => StreamOptions;
   logger: Logger;
+  conversations: ConversationStore;
 }
 
 /** Pages of a thread's history read to rebuild an older response (100 turns each). */
@@ -82,11 +83,16 @@ async function turnFromHistory(session: ChatSession, ref: TurnRef, id: string): 
   throw responseNotFound(id);
 }
 
-export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps): Pick<Handlers, OpenAiOperations> {
+/** What the OpenAI routes remember per user; the thread routes make it forget deleted threads. */
+export function openConversationStore(services: Services, logger: Logger): ConversationStore {
   // A failed write costs continuity only (a conversation starts a new thread), never the request.
-  const store = new ConversationStore(path.join(services.config.baseDataDir, 'openai'), (error) =>
-    deps.logger.warn({ err: error.message }, 'OpenAI conversation store'),
+  return new ConversationStore(path.join(services.config.baseDataDir, 'openai'), (error) =>
+    logger.warn({ err: error.message }, 'OpenAI conversation store'),
   );
+}
+
+export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps): Pick<Handlers, OpenAiOperations> {
+  const store = deps.conversations;
   const startedAt = nowSeconds();
   const keepaliveMs = services.config.sseKeepaliveMs;
   const modelName = (requested: string | null | undefined): string => requested || services.config.model || 'codex';

@@ -17,7 +17,19 @@ import type { LoadedSpec } from '../spec';
  */
 export type ChatSession = Pick<
   CodexSession,
-  'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt' | 'readThread' | 'codexHistory'
+  | 'startTurn'
+  | 'listThreads'
+  | 'history'
+  | 'rename'
+  | 'archive'
+  | 'interrupt'
+  | 'readThread'
+  | 'codexHistory'
+  | 'fork'
+  | 'revert'
+  | 'unarchive'
+  | 'deleteThread'
+  | 'startReview'
 > &
   Partial<Pick<CodexSession, 'listModels'>>;
 
