@@ -6,6 +6,7 @@ import { recordsDir, tenantPaths, type Isolation, type Tenant } from '../isolati
 import type { ModelRelay } from '../relay/modelRelay';
 import type { MeteredUsage } from '../relay/metering';
 import { AppServerProcess, providerArgs } from './appServer';
+import { featureArgs } from './features';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
 import { DataDirectoryError, prepareDirectory } from './dataDirectory';
@@ -40,6 +41,7 @@ export type SessionManagerConfig = Pick<
   | 'turnRetentionMs'
   | 'turnRetentionMax'
   | 'ceiling'
+  | 'userQuestions'
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
   | 'turnEventsMaxBytes'
@@ -267,6 +269,7 @@ export class SessionManager {
           requestMaxRetries: this.config.requestMaxRetries,
           streamMaxRetries: this.config.streamMaxRetries,
         }),
+        ...featureArgs(this.config),
       ];
       server = await AppServerProcess.start({
         launch: await this.isolation.launch(tenant, codexArgs),
@@ -294,6 +297,7 @@ export class SessionManager {
       {
         ...this.config,
         workspace: tenant.workspace,
+        jailed: this.isolation.status.mechanism === 'bubblewrap',
         onTurnStarted: (run) => {
           turns.add(run);
           void run.done.then(() => this.noteTurnStorage(run));

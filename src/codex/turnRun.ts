@@ -3,12 +3,16 @@ import type { Approval, ApprovalDecision, BridgeEvent, Item, TurnError, TurnStat
 
 type ChatResult = components['schemas']['ChatResult'];
 type TurnState = components['schemas']['TurnState'];
+type ApprovalAnswer = components['schemas']['ApprovalAnswer'];
 
 export interface PendingApproval {
   approval: Approval;
   /** Codex's own id of the request, to match its `serverRequest/resolved`. */
   codexRequestId: string | number;
-  settle(decision: ApprovalDecision, by: 'client' | 'timeout' | 'turn_ended'): void;
+  /** The bridge decides (timeout, turn ended). */
+  settle(decision: ApprovalDecision, by: 'timeout' | 'turn_ended'): void;
+  /** A client's answer, checked against what codex asked (throws a DomainError naming the field). */
+  answer(body: ApprovalAnswer): ApprovalDecision;
 }
 
 export interface SequencedEvent {

@@ -24,6 +24,11 @@ export type FakeReply =
     }
   /** An `exec_command` call; codex's follow-up request (ending in its output) gets `then` (default text "done"). */
   | { kind: 'command'; command: string; then?: FakeReply; args?: Record<string, unknown> }
+  /**
+   * A call of any other function tool codex offers (e.g. `request_user_input`, `request_permissions`);
+   * codex's follow-up request (ending in the call's output) gets `then` (default text "done").
+   */
+  | { kind: 'tool_call'; name: string; arguments: Record<string, unknown>; then?: FakeReply }
   | { kind: 'http_error'; status: number; body?: string }
   /** Never answers (until close). */
   | { kind: 'hang' }
@@ -133,6 +138,14 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
     sse.end();
   };
 
+  const sendFunctionCall = (name: string, args: Record<string, unknown>, then: FakeReply | undefined, sse: Sse): void => {
+    const callId = newId('call');
+    followUps.set(callId, then ?? { kind: 'text', text: 'done' });
+    sse.send('response.output_item.done', {
+      item: { type: 'function_call', id: newId('fc'), name, call_id: callId, arguments: JSON.stringify(args) },
+    });
+  };
+
   const answer = async (reply: FakeReply, res: http.ServerResponse): Promise<void> => {
     if (reply.kind === 'http_error') {
       res.writeHead(reply.status, { 'content-type': 'application/json' });
@@ -160,21 +173,14 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         });
         sse.end();
         return;
-      case 'command': {
-        const callId = newId('call');
-        followUps.set(callId, reply.then ?? { kind: 'text', text: 'done' });
-        sse.send('response.output_item.done', {
-          item: {
-            type: 'function_call',
-            id: newId('fc'),
-            name: 'exec_command',
-            call_id: callId,
-            arguments: JSON.stringify({ cmd: reply.command, ...reply.args }),
-          },
-        });
+      case 'command':
+        sendFunctionCall('exec_command', { cmd: reply.command, ...reply.args }, reply.then, sse);
         complete(sse, responseId, 1);
         return;
-      }
+      case 'tool_call':
+        sendFunctionCall(reply.name, reply.arguments, reply.then, sse);
+        complete(sse, responseId, 1);
+        return;
       case 'text': {
         if (reply.reasoning !== undefined) sendReasoning(sse, newId('rs'), reply.reasoning);
         const itemId = newId('msg');
