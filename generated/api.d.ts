@@ -935,7 +935,11 @@ export interface components {
                 }[];
             };
         };
-        /** @description Kind `mcp_elicitation` in form mode: the form's `content`, checked against its `requested_schema`. */
+        /**
+         * @description Kind `mcp_elicitation` in form mode: the form's `content`, checked against its `requested_schema`. A form
+         *     without fields (codex's own "allow this MCP tool?", `codex_approval_kind: mcp_tool_call`) and url mode are
+         *     accepted with `{"decision": "accept"}` alone.
+         */
         ElicitationAnswer: {
             /** @enum {string} */
             decision: "accept";
@@ -1136,6 +1140,8 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             url: string | null;
+            /** @description Set when codex itself asks through an elicitation: `mcp_tool_call` means "allow this MCP tool to run?" (a form without fields: accept or decline). */
+            codex_approval_kind: string | null;
         };
         /** @description Codex asks before running a command or changing files, asks the user questions, asks for more permissions, or passes on an MCP server's elicitation. */
         Approval: {

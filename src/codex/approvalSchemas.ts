@@ -52,6 +52,10 @@ export const elicitationSchema = z
       .nullable()
       .meta({ description: "The JSON Schema (an object of primitive properties) the form's `content` must match." }),
     url: z.string().nullable(),
+    codex_approval_kind: z.string().nullable().meta({
+      description:
+        'Set when codex itself asks through an elicitation: `mcp_tool_call` means "allow this MCP tool to run?" (a form without fields: accept or decline).',
+    }),
   })
   .meta({ id: 'Elicitation', description: 'An MCP server asks the user for input (kind `mcp_elicitation`).' });
 

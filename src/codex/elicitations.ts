@@ -15,6 +15,7 @@ const elicitationParams = z.object({
   mode: z.string(),
   requestedSchema: z.record(z.string(), z.unknown()).nullable().optional(),
   url: z.string().nullable().optional(),
+  _meta: z.object({ codex_approval_kind: z.string().optional() }).loose().nullable().optional(),
 });
 
 /** Codex's elicitation in the bridge's words; throws (zod) on a shape the bridge does not know. */
@@ -27,6 +28,7 @@ export function describeElicitation(params: Record<string, unknown>): Elicitatio
     mode: isUrl ? 'url' : 'form',
     requested_schema: isUrl ? null : (parsed.requestedSchema ?? null),
     url: isUrl ? (parsed.url ?? null) : null,
+    codex_approval_kind: parsed._meta?.codex_approval_kind ?? null,
   };
 }
 
@@ -37,6 +39,12 @@ const TYPE_CHECKS: Record<string, (value: unknown) => boolean> = {
   boolean: (value) => typeof value === 'boolean',
   array: (value) => Array.isArray(value) && value.every((entry) => typeof entry === 'string'),
 };
+
+/** A form without fields (codex's own "allow this MCP tool?" question) is accepted without content. */
+export function hasFields(elicitation: Elicitation): boolean {
+  const properties = elicitation.requested_schema?.properties;
+  return typeof properties === 'object' && properties !== null && Object.keys(properties).length > 0;
+}
 
 /** A form's content against its (flat) requested schema: known properties, required ones present, primitive types. */
 export function checkElicitationContent(elicitation: Elicitation, content: Record<string, unknown>): void {

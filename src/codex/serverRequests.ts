@@ -3,7 +3,13 @@ import type { components } from '../../generated/api';
 import { ValidationError } from '../errors';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
 import type { Approval, ApprovalDecision } from './bridgeEvents';
-import { ELICITATION_METHOD, checkElicitationContent, describeElicitation, elicitationResponse } from './elicitations';
+import {
+  ELICITATION_METHOD,
+  checkElicitationContent,
+  describeElicitation,
+  elicitationResponse,
+  hasFields,
+} from './elicitations';
 import {
   PERMISSIONS_METHOD,
   checkGrant,
@@ -173,7 +179,7 @@ function openElicitation(request: ServerRequest, run: TurnRun, timeoutMs: number
         throw new ValidationError('only an accepted form has content', [
           { field: '/body/content', message: 'only with decision accept' },
         ]);
-      if (decision === 'accept' && elicitation.mode === 'form') {
+      if (decision === 'accept' && elicitation.mode === 'form' && (content || hasFields(elicitation))) {
         if (!content)
           throw new ValidationError('accepting a form means filling it', [
             { field: '/body/content', message: 'is required to accept a form' },
@@ -181,7 +187,7 @@ function openElicitation(request: ServerRequest, run: TurnRun, timeoutMs: number
         checkElicitationContent(elicitation, content);
       }
       const action = decision === 'accept_for_session' ? 'accept' : decision;
-      return { decision, reply: elicitationResponse(action, content) };
+      return { decision, reply: elicitationResponse(action, content ?? (elicitation.mode === 'form' ? {} : undefined)) };
     },
     fromBridge: (decision) => elicitationResponse(decision === 'cancel' ? 'cancel' : 'decline', undefined),
   };

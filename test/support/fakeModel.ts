@@ -28,7 +28,7 @@ export type FakeReply =
    * A call of any other function tool codex offers (e.g. `request_user_input`, `request_permissions`);
    * codex's follow-up request (ending in the call's output) gets `then` (default text "done").
    */
-  | { kind: 'tool_call'; name: string; arguments: Record<string, unknown>; then?: FakeReply }
+  | { kind: 'tool_call'; name: string; arguments: Record<string, unknown>; then?: FakeReply; namespace?: string }
   | { kind: 'http_error'; status: number; body?: string }
   /** Never answers (until close). */
   | { kind: 'hang' }
@@ -138,11 +138,24 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
     sse.end();
   };
 
-  const sendFunctionCall = (name: string, args: Record<string, unknown>, then: FakeReply | undefined, sse: Sse): void => {
+  const sendFunctionCall = (
+    name: string,
+    args: Record<string, unknown>,
+    then: FakeReply | undefined,
+    sse: Sse,
+    namespace?: string,
+  ): void => {
     const callId = newId('call');
     followUps.set(callId, then ?? { kind: 'text', text: 'done' });
     sse.send('response.output_item.done', {
-      item: { type: 'function_call', id: newId('fc'), name, call_id: callId, arguments: JSON.stringify(args) },
+      item: {
+        type: 'function_call',
+        id: newId('fc'),
+        name,
+        ...(namespace !== undefined && { namespace }),
+        call_id: callId,
+        arguments: JSON.stringify(args),
+      },
     });
   };
 
@@ -178,7 +191,7 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         complete(sse, responseId, 1);
         return;
       case 'tool_call':
-        sendFunctionCall(reply.name, reply.arguments, reply.then, sse);
+        sendFunctionCall(reply.name, reply.arguments, reply.then, sse, reply.namespace);
         complete(sse, responseId, 1);
         return;
       case 'text': {
