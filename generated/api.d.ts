@@ -898,33 +898,24 @@ export interface components {
             approvals: components["schemas"]["Approval"][];
         };
         /**
-         * @description The answer to one request; its shape depends on the request's `kind`. A body of another kind's
-         *     shape is refused (400, naming the member).
+         * @description The answer to one request, with the members of its `kind` (any other member is 400, naming it):
+         *     `command`, `file_change`: `decision`. `question`: `answers` (`decision` `accept` implied), or `decision:
+         *     decline`. `permissions`: `decision` `accept` / `accept_for_session` grant everything codex asked (403
+         *     `permission-ceiling` when any of it is not `grantable`) or, with `permissions`, the subset named;
+         *     `decline` grants nothing. `mcp_elicitation`: `decision`, with `content` to accept a form that has fields.
          */
-        ApprovalAnswer: components["schemas"]["DecisionAnswer"] | components["schemas"]["QuestionAnswer"] | components["schemas"]["PermissionsAnswer"] | components["schemas"]["ElicitationAnswer"];
-        /**
-         * @description Kinds `command` and `file_change`; also `decline` (or `cancel` where offered) for every other kind.
-         *     For kind `permissions`, `accept` / `accept_for_session` alone grant everything codex asked, which
-         *     is 403 `permission-ceiling` when any of it is not `grantable`.
-         */
-        DecisionAnswer: {
-            decision: components["schemas"]["ApprovalDecision"];
-        };
-        /** @description Kind `question`: answers by question id (an option's `label`, or free text where `allows_other`). */
-        QuestionAnswer: {
-            answers: {
+        ApprovalAnswer: {
+            decision?: components["schemas"]["ApprovalDecision"];
+            /** @description Kind `question`: by question id, an option's `label` (or free text where `allows_other`), or several. */
+            answers?: {
                 [key: string]: string | string[];
             };
-        };
-        /**
-         * @description Kind `permissions`: grants the named subset of what codex asked, for the turn (`accept`) or the rest of
-         *     the session (`accept_for_session`). Naming something not asked is 400; something asked but not
-         *     `grantable` is 403 `permission-ceiling`, naming the member. The request stays pending after a refusal.
-         */
-        PermissionsAnswer: {
-            /** @enum {string} */
-            decision: "accept" | "accept_for_session";
-            permissions: {
+            /**
+             * @description Kind `permissions`: the subset of what codex asked to grant, for the turn (`accept`) or the rest of the
+             *     session (`accept_for_session`). Naming something not asked is 400; something asked but not `grantable`
+             *     is 403 `permission-ceiling`, naming the member. The request stays pending after a refusal.
+             */
+            permissions?: {
                 /** @description Network access for the agent's commands. */
                 network?: boolean;
                 file_system?: {
@@ -934,16 +925,12 @@ export interface components {
                     access: "read" | "write" | "deny";
                 }[];
             };
-        };
-        /**
-         * @description Kind `mcp_elicitation` in form mode: the form's `content`, checked against its `requested_schema`. A form
-         *     without fields (codex's own "allow this MCP tool?", `codex_approval_kind: mcp_tool_call`) and url mode are
-         *     accepted with `{"decision": "accept"}` alone.
-         */
-        ElicitationAnswer: {
-            /** @enum {string} */
-            decision: "accept";
-            content: {
+            /**
+             * @description Kind `mcp_elicitation`, form mode: the form's values, checked against its `requested_schema`. A form
+             *     without fields (codex's own "allow this MCP tool?", `codex_approval_kind: mcp_tool_call`) and url mode
+             *     are accepted with `decision` alone.
+             */
+            content?: {
                 [key: string]: unknown;
             };
         };

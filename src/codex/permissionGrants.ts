@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { components } from '../../generated/api';
 import type { PolicyCeiling } from '../config/env';
 import { ForbiddenError, ValidationError, type InvalidParam } from '../errors';
 import type { PermissionAsked } from './approvalSchemas';
@@ -141,10 +142,7 @@ export function describePermissions(
   return { permissions, cwd: parsed.cwd ?? null, reason: parsed.reason ?? null };
 }
 
-export interface PermissionGrantBody {
-  network?: boolean | undefined;
-  file_system?: Array<{ path: string; access: 'read' | 'write' | 'deny' }> | undefined;
-}
+type PermissionGrantBody = NonNullable<components['schemas']['ApprovalAnswer']['permissions']>;
 
 /**
  * The permissions a client grants: all those asked (`grant` absent) or the subset it names. Asked but

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { components } from '../../generated/api';
 import { ValidationError } from '../errors';
 import type { ApprovalQuestion } from './approvalSchemas';
 
@@ -38,9 +39,10 @@ export function describeQuestions(params: Record<string, unknown>): ApprovalQues
 }
 
 export type Answers = Record<string, string[]>;
+type GivenAnswers = NonNullable<components['schemas']['ApprovalAnswer']['answers']>;
 
 /** Checks a client's answers against the questions asked; each problem names its field. */
-export function checkAnswers(questions: ApprovalQuestion[], given: Record<string, string | string[]>): Answers {
+export function checkAnswers(questions: ApprovalQuestion[], given: GivenAnswers): Answers {
   const byId = new Map(questions.map((question) => [question.id, question]));
   const problems = [];
   const answers: Answers = {};

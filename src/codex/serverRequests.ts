@@ -53,16 +53,11 @@ export function unattendedReply(method: string): unknown {
   throw new Error(`${method} is not supported by codex-api-bridge`);
 }
 
-const has = <Key extends string>(body: ApprovalAnswer, key: Key): body is Extract<ApprovalAnswer, Record<Key, unknown>> =>
-  key in body && (body as Record<string, unknown>)[key] !== undefined;
-
-function decisionOf(body: ApprovalAnswer): ApprovalDecision | undefined {
-  return has(body, 'decision') ? body.decision : undefined;
-}
-
 /** Members of the body that belong to other kinds are refused, naming them. */
 function refuseForeignMembers(body: ApprovalAnswer, kind: Approval['kind'], allowed: string[]): void {
-  const foreign = ['answers', 'permissions', 'content'].filter((key) => !allowed.includes(key) && key in body);
+  const foreign = (['answers', 'permissions', 'content'] as const).filter(
+    (key) => !allowed.includes(key) && body[key] !== undefined,
+  );
   if (foreign.length > 0)
     throw new ValidationError(
       `this request is of kind '${kind}'`,
@@ -109,7 +104,7 @@ function openCommandOrFile(request: ServerRequest, run: TurnRun, timeoutMs: numb
     approval,
     fromClient(body) {
       refuseForeignMembers(body, approval.kind, []);
-      const decision = offeredDecision(approval, decisionOf(body));
+      const decision = offeredDecision(approval, body.decision);
       return { decision, reply: codexAnswer(request.method, decision) };
     },
     fromBridge: (decision) => codexAnswer(request.method, decision),
@@ -124,13 +119,16 @@ function openQuestion(request: ServerRequest, run: TurnRun, timeoutMs: number): 
     approval,
     fromClient(body) {
       refuseForeignMembers(body, 'question', ['answers']);
-      const given = has(body, 'answers') ? body.answers : undefined;
-      const decision = given ? 'accept' : offeredDecision(approval, decisionOf(body));
-      if (decision === 'accept' && !given)
+      const decision = offeredDecision(approval, body.decision ?? (body.answers ? 'accept' : undefined));
+      if (decision === 'accept' && !body.answers)
         throw new ValidationError('accepting a question means answering it', [
           { field: '/body/answers', message: 'give the answers by question id (or decline)' },
         ]);
-      const answers = given ? checkAnswers(approval.questions ?? [], given) : undefined;
+      if (decision !== 'accept' && body.answers)
+        throw new ValidationError('a declined question has no answers', [
+          { field: '/body/answers', message: 'only with decision accept (or without a decision)' },
+        ]);
+      const answers = body.answers ? checkAnswers(approval.questions ?? [], body.answers) : undefined;
       return { decision, reply: questionResponse(answers) };
     },
     fromBridge: () => questionResponse(undefined),
@@ -149,15 +147,15 @@ function openPermissions(request: ServerRequest, run: TurnRun, timeoutMs: number
     approval,
     fromClient(body) {
       refuseForeignMembers(body, 'permissions', ['permissions']);
-      const decision = offeredDecision(approval, decisionOf(body));
+      const decision = offeredDecision(approval, body.decision);
       if (decision === 'decline') {
-        if (has(body, 'permissions'))
+        if (body.permissions)
           throw new ValidationError('a decline grants nothing', [
             { field: '/body/permissions', message: 'only with accept or accept_for_session' },
           ]);
         return { decision, reply: permissionsResponse([], 'turn') };
       }
-      const granted = checkGrant(asked, has(body, 'permissions') ? body.permissions : undefined, scope);
+      const granted = checkGrant(asked, body.permissions, scope);
       return { decision, reply: permissionsResponse(granted, decision === 'accept_for_session' ? 'session' : 'turn') };
     },
     fromBridge: () => permissionsResponse([], 'turn'),
@@ -173,8 +171,8 @@ function openElicitation(request: ServerRequest, run: TurnRun, timeoutMs: number
     approval,
     fromClient(body) {
       refuseForeignMembers(body, 'mcp_elicitation', ['content']);
-      const decision = offeredDecision(approval, decisionOf(body));
-      const content = has(body, 'content') ? body.content : undefined;
+      const decision = offeredDecision(approval, body.decision);
+      const content = body.content;
       if (decision !== 'accept' && content)
         throw new ValidationError('only an accepted form has content', [
           { field: '/body/content', message: 'only with decision accept' },

@@ -39,10 +39,6 @@ export type ApprovalResolution = Schemas['ApprovalResolution'];
 export type ApprovalQuestion = Schemas['ApprovalQuestion'];
 export type PermissionAsked = Schemas['PermissionAsked'];
 export type Elicitation = Schemas['Elicitation'];
-export type DecisionAnswer = Schemas['DecisionAnswer'];
-export type QuestionAnswer = Schemas['QuestionAnswer'];
-export type PermissionsAnswer = Schemas['PermissionsAnswer'];
-export type ElicitationAnswer = Schemas['ElicitationAnswer'];
 export type UserUsage = Schemas['UserUsage'];
 
 export type ListThreadsQuery = NonNullable<operations['listThreads']['parameters']['query']>;
