@@ -46,6 +46,11 @@ export interface StartTurnRequest {
   developerInstructions?: string | undefined;
   /** A new thread that codex does not persist: it cannot be listed, read back or resumed later. */
   ephemeral?: boolean | undefined;
+  /**
+   * No client of this turn can answer what codex asks (the OpenAI-compatible routes): its approvals,
+   * questions and permission requests are declined at once instead of waiting for APPROVAL_TIMEOUT_SECONDS.
+   */
+  unattended?: boolean | undefined;
 }
 
 export type SessionSettings = Pick<
@@ -189,6 +194,7 @@ export class CodexSession {
     }
 
     const run = new TurnRun(threadId, '', threadCreated, request.rawEvents ?? false, this.settings.turnEventsMaxBytes);
+    run.unattended = request.unattended ?? false;
     this.runningTurns.set(threadId, run);
     this.startingThreads.delete(threadId);
     try {
@@ -254,9 +260,12 @@ export class CodexSession {
     const opened = run && isAnswerableRequest(request.method) ? this.openRequest(request, run) : undefined;
     if (!run || !opened) return declineUnattended(request.method, this.logger);
     const { approval } = opened;
-    if (this.asksToLeaveSandbox(run.threadId, approval.kind)) {
+    const leavesSandbox = this.asksToLeaveSandbox(run.threadId, approval.kind);
+    if (leavesSandbox || run.unattended) {
       // Under on-request codex asks only to run a command outside its sandbox; callers may not grant that.
-      this.logger.info({ threadId: run.threadId }, 'declined a request to run outside the sandbox (CODEX_ALLOW_ESCALATION)');
+      // And a turn no client can answer (the OpenAI routes) hears "no" now rather than after the timeout.
+      if (leavesSandbox)
+        this.logger.info({ threadId: run.threadId }, 'declined a request to run outside the sandbox (CODEX_ALLOW_ESCALATION)');
       run.emit({ type: 'approval.requested', approval });
       run.emit({ type: 'approval.resolved', request_id: approval.request_id, decision: 'decline', resolved_by: 'policy' });
       return opened.fromBridge('decline');

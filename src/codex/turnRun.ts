@@ -55,6 +55,8 @@ export class TurnRun {
   /** How many raw thread-level notifications (from before the turn/start answer) follow `turn.started`. */
   threadNotesTold = 0;
   finishedAt: number | undefined;
+  /** No client can answer what codex asks in this turn: the bridge declines it at once (StartTurnRequest.unattended). */
+  unattended = false;
   /** Approvals codex is waiting for, by request id. */
   readonly approvals = new Map<string, PendingApproval>();
   /** Commands still running, by item id: codex does not end them on interrupt, the bridge does. */

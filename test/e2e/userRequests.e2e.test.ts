@@ -143,6 +143,21 @@ describe('questions (request_user_input)', () => {
     const events = jsonEvents((await request(bridge.url).get(turn.links.events).expect(200)).text);
     expect(events.find((event) => event.type === 'approval.resolved')).toMatchObject({ decision: 'decline', resolved_by: 'timeout' });
   });
+  it('in a turn of the OpenAI-compatible API, which cannot answer, codex hears "no answers" at once', async () => {
+    const from = bridge.fake.requests.length;
+    bridge.fake.enqueue({
+      kind: 'tool_call',
+      name: 'request_user_input',
+      arguments: { questions: [COLOUR_QUESTION] },
+      then: { kind: 'text', text: 'red, by default' },
+    });
+    const res = await request(bridge.url).post('/v1/responses').send({ model: 'gpt-test', input: 'make me a logo' }).expect(200);
+    expect(JSON.stringify(res.body.output)).toContain('red, by default');
+    expect(toolOutput(bridge.fake, from, 'request_user_input')).toEqual({ answers: {} });
+    const { thread_id, turn_id } = res.body.codex as { thread_id: string; turn_id: string };
+    const events = jsonEvents((await request(bridge.url).get(`/threads/${thread_id}/turns/${turn_id}/events`).expect(200)).text);
+    expect(events.find((event) => event.type === 'approval.resolved')).toMatchObject({ decision: 'decline', resolved_by: 'policy' });
+  });
 });
 
 describe('permission requests (request_permissions)', () => {
