@@ -55,7 +55,7 @@ export interface AskedPermission {
 }
 
 /** Folders codex keeps read-only inside every writable root; a grant must not undo that. */
-const PROTECTED_FOLDERS = new Set(['.git', '.codex', '.agents']);
+const PROTECTED_FOLDERS = new Set(['.git', '.codex', '.agents', '.aws']);
 
 function pathOf(codexPath: CodexPath): string {
   if (codexPath.type === 'path') return codexPath.path;

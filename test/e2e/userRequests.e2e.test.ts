@@ -19,6 +19,7 @@ beforeAll(async () => {
     // Codex itself denies permission requests and MCP tool calls under `never` without asking anyone.
     CODEX_ALLOWED_APPROVAL_POLICIES: 'never,on-request',
     CODEX_GRANTABLE_PERMISSIONS: 'file_system',
+    CODEX_ALLOWED_SANDBOX_MODES: 'workspace-write,read-only',
   });
 });
 afterAll(async () => {
@@ -32,10 +33,10 @@ interface Turn {
   links: { turn: string; events: string };
 }
 
-async function backgroundTurn(target: TestBridge, content: string): Promise<Turn> {
+async function backgroundTurn(target: TestBridge, content: string, extra: Record<string, unknown> = {}): Promise<Turn> {
   const res = await request(target.url)
     .post('/chat')
-    .send({ messages: [{ content }], background: true, approval_policy: 'on-request' })
+    .send({ messages: [{ content }], background: true, approval_policy: 'on-request', ...extra })
     .expect(202);
   return res.body as Turn;
 }
@@ -161,15 +162,23 @@ describe('questions (request_user_input)', () => {
 });
 
 describe('permission requests (request_permissions)', () => {
-  it('a path inside the workspace is granted; network access, beyond CODEX_GRANTABLE_PERMISSIONS, cannot be', async () => {
+  it('a path inside the workspace is granted (and writable in a read-only turn); network access, beyond CODEX_GRANTABLE_PERMISSIONS, cannot be', async () => {
     const from = bridge.fake.requests.length;
+    // Made by the test, so owned like the workspace (the tenant's uid when the bridge runs as root).
+    const owner = fs.statSync(bridge.workDir);
+    fs.mkdirSync(path.join(bridge.workDir, 'build'));
+    fs.chownSync(path.join(bridge.workDir, 'build'), owner.uid, owner.gid);
     bridge.fake.enqueue({
       kind: 'tool_call',
       name: 'request_permissions',
       arguments: { permissions: { network: { enabled: true }, file_system: { write: ['build'] } }, reason: 'to publish the build' },
-      then: { kind: 'text', text: 'thanks for the access' },
+      then: {
+        kind: 'command',
+        command: 'echo granted > build/proof; echo nope > not-granted',
+        then: { kind: 'text', text: 'thanks for the access' },
+      },
     });
-    const turn = await backgroundTurn(bridge, 'build and publish');
+    const turn = await backgroundTurn(bridge, 'build and publish', { sandbox: 'read-only' });
     const approval = await nextApproval(bridge, turn);
     const buildDir = path.join(approval.cwd ?? '', 'build');
     expect(approval).toMatchObject({
@@ -208,6 +217,9 @@ describe('permission requests (request_permissions)', () => {
       permissions: { network: null, file_system: { write: [buildDir] } },
       scope: 'turn',
     });
+    // The turn's sandbox is read-only: the granted folder alone became writable.
+    expect(fs.readFileSync(path.join(buildDir, 'proof'), 'utf8')).toBe('granted\n');
+    expect(fs.existsSync(path.join(approval.cwd ?? '', 'not-granted'))).toBe(false);
   });
 
   it('paths outside the workspace (also through a symlink the agent made) or in .git cannot be granted; codex gets a denial', async () => {
