@@ -56,8 +56,12 @@ export function checkAnswers(questions: ApprovalQuestion[], given: GivenAnswers)
     const values = typeof value === 'string' ? [value] : value;
     const labels = question.options.map((option) => option.label);
     const unknown = values.find((entry) => !labels.includes(entry));
+    // A secret answer is never repeated back, not even in an error.
     if (!question.allows_other && unknown !== undefined)
-      problems.push({ field, message: `'${unknown}' is not an option (${labels.join(', ')})` });
+      problems.push({
+        field,
+        message: `${question.secret ? 'the answer' : `'${unknown}'`} is not an option (${labels.join(', ')})`,
+      });
     answers[id] = values;
   }
   if (Object.keys(answers).length === 0 && problems.length === 0)
