@@ -265,6 +265,53 @@ describe('permission requests (request_permissions)', () => {
   });
 });
 
+describe('a network grant (CODEX_GRANTABLE_PERMISSIONS=network)', () => {
+  let networkBridge: TestBridge;
+  beforeAll(async () => {
+    networkBridge = await startTestBridge({
+      APPROVAL_TIMEOUT_SECONDS: '20',
+      CODEX_ALLOWED_APPROVAL_POLICIES: 'never,on-request',
+      CODEX_GRANTABLE_PERMISSIONS: 'network',
+    });
+  });
+  afterAll(async () => {
+    await networkBridge?.stop();
+  });
+
+  it("is granted for the turn: the agent's commands reach the network after it and not before", async () => {
+    const from = networkBridge.fake.requests.length;
+    // The fake model listens on the host's loopback, which the jail shares: a command reaches it only with network access.
+    const probe = (label: string) =>
+      `curl -s -m 5 -o /dev/null -w '${label}=%{http_code}' ${networkBridge.fake.url}/models; echo`;
+    networkBridge.fake.enqueue({
+      kind: 'command',
+      command: probe('before'),
+      then: {
+        kind: 'tool_call',
+        name: 'request_permissions',
+        arguments: { permissions: { network: { enabled: true } }, reason: 'to download a package' },
+        then: { kind: 'command', command: probe('after'), then: { kind: 'text', text: 'downloaded' } },
+      },
+    });
+    const turn = await backgroundTurn(networkBridge, 'download it');
+    const approval = await nextApproval(networkBridge, turn);
+    expect(approval.permissions).toEqual([
+      { type: 'network', access: null, path: null, grantable: true, not_grantable_reason: null },
+    ]);
+    await answer(networkBridge, turn, approval, { decision: 'accept' }).expect(200);
+    const state = await turnWhenDone(networkBridge, turn);
+    expect(state).toMatchObject({ status: 'completed', message: 'downloaded' });
+    expect(toolOutput(networkBridge.fake, from, 'request_permissions')).toEqual({
+      permissions: { network: { enabled: true }, file_system: null },
+      scope: 'turn',
+    });
+    const outputs = (state.items as Array<{ type: string; output?: string | null }>)
+      .filter((item) => item.type === 'command_execution')
+      .map((item) => item.output ?? '');
+    expect(outputs).toEqual([expect.stringContaining('before=000'), expect.stringContaining('after=200')]);
+  });
+});
+
 describe('MCP elicitations', () => {
   let mcpBridge: TestBridge;
   beforeAll(async () => {
