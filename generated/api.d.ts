@@ -497,8 +497,12 @@ export interface paths {
         put?: never;
         /**
          * Answer an approval
-         * @description Gives codex the decision. 404 when the request is unknown, already answered, expired, or not the
-         *     caller's; 400 when the decision is not among `available_decisions`.
+         * @description Gives codex the answer, in the body of the request's `kind`: `{"decision": ...}` for commands and file
+         *     changes, `{"answers": {...}}` for questions, `{"decision": "accept", "permissions": {...}}` for permission
+         *     requests, `{"decision": "accept", "content": {...}}` for MCP forms (`{"decision": "decline"}` for any).
+         *     404 when the request is unknown, already answered, expired, or not the caller's; 400 when the decision is
+         *     not among `available_decisions` or the body does not fit what was asked; 403 `permission-ceiling` when a
+         *     grant goes beyond what the operator lets users grant (CODEX_GRANTABLE_PERMISSIONS, the user's workspace).
          */
         post: operations["resolveApproval"];
         delete?: never;
@@ -1134,8 +1138,42 @@ export interface components {
         ApprovalList: {
             approvals: components["schemas"]["Approval"][];
         };
+        /**
+         * @description The answer to one request, with the members of its `kind` (any other member is 400, naming it):
+         *     `command`, `file_change`: `decision`. `question`: `answers` (`decision` `accept` implied), or `decision:
+         *     decline`. `permissions`: `decision` `accept` / `accept_for_session` grant everything codex asked (403
+         *     `permission-ceiling` when any of it is not `grantable`) or, with `permissions`, the subset named;
+         *     `decline` grants nothing. `mcp_elicitation`: `decision`, with `content` to accept a form that has fields.
+         */
         ApprovalAnswer: {
-            decision: components["schemas"]["ApprovalDecision"];
+            decision?: components["schemas"]["ApprovalDecision"];
+            /** @description Kind `question`: by question id, an option's `label` (or free text where `allows_other`), or several. */
+            answers?: {
+                [key: string]: string | string[];
+            };
+            /**
+             * @description Kind `permissions`: the subset of what codex asked to grant, for the turn (`accept`) or the rest of the
+             *     session (`accept_for_session`). Naming something not asked is 400; something asked but not `grantable`
+             *     is 403 `permission-ceiling`, naming the member. The request stays pending after a refusal.
+             */
+            permissions?: {
+                /** @description Network access for the agent's commands. */
+                network?: boolean;
+                file_system?: {
+                    /** @description A `path` from the request's `permissions`. */
+                    path: string;
+                    /** @enum {string} */
+                    access: "read" | "write" | "deny";
+                }[];
+            };
+            /**
+             * @description Kind `mcp_elicitation`, form mode: the form's values, checked against its `requested_schema`. A form
+             *     without fields (codex's own "allow this MCP tool?", `codex_approval_kind: mcp_tool_call`) and url mode
+             *     are accepted with `decision` alone.
+             */
+            content?: {
+                [key: string]: unknown;
+            };
         };
         ApprovalResolution: {
             request_id: string;
@@ -1321,14 +1359,68 @@ export interface components {
          * @enum {string}
          */
         ApprovalDecision: "accept" | "accept_for_session" | "decline" | "cancel";
-        /** @description Codex asks before running a command or changing files. */
+        /** @description One of the 1-3 questions codex asks (kind `question`). */
+        ApprovalQuestion: {
+            /** @description The key of its answer in `answers`. */
+            id: string;
+            /** @description A short label (codex asks for 12 characters or fewer). */
+            header: string;
+            question: string;
+            /** @description Codex's suggested answers; an answer is usually one option's `label`. */
+            options: {
+                label: string;
+                description: string;
+            }[];
+            /** @description A free-form answer is accepted besides the options. */
+            allows_other: boolean;
+            /** @description The answer is sensitive: show the input masked (the bridge keeps it in no event or log). */
+            secret: boolean;
+        };
+        /** @description One permission codex asks for (kind `permissions`). */
+        PermissionAsked: {
+            /** @enum {string} */
+            type: "network" | "file_system";
+            /**
+             * @description For `file_system`: the access asked for `path`.
+             * @enum {string|null}
+             */
+            access: "read" | "write" | "deny" | null;
+            /** @description For `file_system`: an absolute path as codex resolved it; a glob pattern or `:special` path (e.g. `:root`) is never grantable. */
+            path: string | null;
+            /** @description Whether the operator's ceiling lets a caller grant it. */
+            grantable: boolean;
+            /** @description Why it cannot be granted, when it cannot. */
+            not_grantable_reason: string | null;
+        };
+        /** @description An MCP server asks the user for input (kind `mcp_elicitation`). */
+        Elicitation: {
+            /** @description The MCP server that asks. */
+            server: string;
+            message: string;
+            /**
+             * @description `form`: answer with `content` matching `requested_schema`; `url`: the user is sent to `url`.
+             * @enum {string}
+             */
+            mode: "form" | "url";
+            /** @description The JSON Schema (an object of primitive properties) the form's `content` must match. */
+            requested_schema: {
+                [key: string]: unknown;
+            } | null;
+            url: string | null;
+            /** @description Set when codex itself asks through an elicitation: `mcp_tool_call` means "allow this MCP tool to run?" (a form without fields: accept or decline). */
+            codex_approval_kind: string | null;
+        };
+        /** @description Codex asks before running a command or changing files, asks the user questions, asks for more permissions, or passes on an MCP server's elicitation. */
         Approval: {
             request_id: string;
             thread_id: string;
             turn_id: string;
             item_id: string | null;
-            /** @enum {string} */
-            kind: "command" | "file_change";
+            /**
+             * @description What codex asks: to run a `command`, to apply a `file_change`, a `question` for the user, more `permissions`, or an MCP server's `mcp_elicitation`. Each kind has its own answer body.
+             * @enum {string}
+             */
+            kind: "command" | "file_change" | "question" | "permissions" | "mcp_elicitation";
             /** @description The command to run (kind `command`). */
             command: string | null;
             cwd: string | null;
@@ -1340,6 +1432,12 @@ export interface components {
                 kind: string;
                 diff: string | null;
             }[] | null;
+            /** @description Kind `question`: what codex asks. */
+            questions: components["schemas"]["ApprovalQuestion"][] | null;
+            /** @description Kind `permissions`: each permission asked, and whether it can be granted. */
+            permissions: components["schemas"]["PermissionAsked"][] | null;
+            /** @description Kind `mcp_elicitation`. */
+            elicitation: components["schemas"]["Elicitation"] | null;
             available_decisions: components["schemas"]["ApprovalDecision"][];
             /** @description ISO 8601 time of the request. */
             requested_at: string;
@@ -3085,11 +3183,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "decision": "accept"
-                 *     }
-                 */
                 "application/json": components["schemas"]["ApprovalAnswer"];
             };
         };

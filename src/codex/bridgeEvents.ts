@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalQuestionSchema, elicitationSchema, permissionAskedSchema } from './approvalSchemas';
 
 /*
  * The bridge's own vocabulary for what happens in a turn: normalized items and the SSE events that
@@ -169,7 +170,10 @@ export const approvalSchema = z
     thread_id: id,
     turn_id: id,
     item_id: z.string().nullable(),
-    kind: z.enum(['command', 'file_change']),
+    kind: z.enum(['command', 'file_change', 'question', 'permissions', 'mcp_elicitation']).meta({
+      description:
+        'What codex asks: to run a `command`, to apply a `file_change`, a `question` for the user, more `permissions`, or an MCP server\'s `mcp_elicitation`. Each kind has its own answer body.',
+    }),
     command: z.string().nullable().meta({ description: 'The command to run (kind `command`).' }),
     cwd: z.string().nullable(),
     reason: z.string().nullable().meta({ description: "Codex's explanation, e.g. why it needs network access." }),
@@ -177,11 +181,21 @@ export const approvalSchema = z
       .array(z.object({ path: z.string(), kind: z.string(), diff: z.string().nullable() }))
       .nullable()
       .meta({ description: 'The file changes to apply (kind `file_change`), when codex names them.' }),
+    questions: z.array(approvalQuestionSchema).nullable().meta({ description: 'Kind `question`: what codex asks.' }),
+    permissions: z
+      .array(permissionAskedSchema)
+      .nullable()
+      .meta({ description: 'Kind `permissions`: each permission asked, and whether it can be granted.' }),
+    elicitation: z.union([elicitationSchema, z.null()]).meta({ description: 'Kind `mcp_elicitation`.' }),
     available_decisions: z.array(approvalDecisionSchema),
     requested_at: z.string().meta({ description: 'ISO 8601 time of the request.' }),
     expires_at: z.string().meta({ description: 'When the bridge declines it if nobody has answered.' }),
   })
-  .meta({ id: 'Approval', description: 'Codex asks before running a command or changing files.' });
+  .meta({
+    id: 'Approval',
+    description:
+      'Codex asks before running a command or changing files, asks the user questions, asks for more permissions, or passes on an MCP server\'s elicitation.',
+  });
 
 const turnRef = { thread_id: id, turn_id: id };
 
@@ -392,6 +406,9 @@ export const bridgeEventComponents = [
   toolItemSchema,
   itemSchema,
   approvalDecisionSchema,
+  approvalQuestionSchema,
+  permissionAskedSchema,
+  elicitationSchema,
   approvalSchema,
   turnStartedEventSchema,
   messageDeltaEventSchema,

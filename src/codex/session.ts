@@ -9,7 +9,7 @@ import {
   ValidationError,
 } from '../errors';
 import type { AppServerProcess } from './appServer';
-import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
+import { isAnswerableRequest, openRequest, unattendedReply, type OpenedRequest } from './serverRequests';
 import type { ApprovalDecision, Usage } from './bridgeEvents';
 import { CodexRpcError } from './errors';
 import { MAX_MODEL_PAGES, modelListResult, type CodexModel } from './modelList';
@@ -50,6 +50,11 @@ export interface StartTurnRequest {
   developerInstructions?: string | undefined;
   /** A new thread that codex does not persist: it cannot be listed, read back or resumed later. */
   ephemeral?: boolean | undefined;
+  /**
+   * No client of this turn can answer what codex asks (the OpenAI-compatible routes): its approvals,
+   * questions and permission requests are declined at once instead of waiting for APPROVAL_TIMEOUT_SECONDS.
+   */
+  unattended?: boolean | undefined;
 }
 
 export interface StartReviewRequest {
@@ -77,6 +82,8 @@ export type SessionSettings = Pick<
 > & {
   /** The user's workspace (absolute, as codex sees it): where threads start, and what `cwd` is relative to. */
   workspace: string;
+  /** The app-server runs in the bubblewrap jail: only then may a user grant codex paths (permissionGrants). */
+  jailed: boolean;
   /** Called for every turn that starts, so that it can be found after it ends. */
   onTurnStarted?: (run: TurnRun) => void;
   /** Called once a thread was deleted for good, so that the bridge's other records of it go too. */
@@ -161,7 +168,8 @@ export class CodexSession {
 
   async startTurn(request: StartTurnRequest): Promise<TurnRun> {
     const { threadId, threadCreated, cwd } = await this.claimThread(request);
-    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async () => {
+    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async (run) => {
+      run.unattended = request.unattended ?? false;
       const response = turnStartResult.parse(
         await this.call('turn/start', {
           threadId,
@@ -290,31 +298,61 @@ export class CodexSession {
     return run;
   }
 
-  /** Codex asks before running a command or changing files; the running turn's clients decide. */
+  /**
+   * Codex asks before running a command or changing files, asks the user questions, asks for more
+   * permissions, or passes on an MCP elicitation; the running turn's clients decide.
+   */
   async onServerRequest(request: ServerRequest): Promise<unknown> {
     const threadId = request.params.threadId;
     const run = typeof threadId === 'string' ? this.runningTurns.get(threadId) : undefined;
-    if (!run || !isApprovalRequest(request.method)) return declineUnattended(request.method, this.logger);
-    const approval = describeApproval(request, run, this.settings.approvalTimeoutMs);
-    if (this.asksToLeaveSandbox(run.threadId, approval.kind)) {
+    const opened = run && isAnswerableRequest(request.method) ? this.openRequest(request, run) : undefined;
+    if (!run || !opened) return declineUnattended(request.method, this.logger);
+    const { approval } = opened;
+    const leavesSandbox = this.asksToLeaveSandbox(run.threadId, approval.kind);
+    if (leavesSandbox || run.unattended) {
       // Under on-request codex asks only to run a command outside its sandbox; callers may not grant that.
-      this.logger.info({ threadId: run.threadId }, 'declined a request to run outside the sandbox (CODEX_ALLOW_ESCALATION)');
+      // And a turn no client can answer (the OpenAI routes) hears "no" now rather than after the timeout.
+      if (leavesSandbox)
+        this.logger.info({ threadId: run.threadId }, 'declined a request to run outside the sandbox (CODEX_ALLOW_ESCALATION)');
       run.emit({ type: 'approval.requested', approval });
       run.emit({ type: 'approval.resolved', request_id: approval.request_id, decision: 'decline', resolved_by: 'policy' });
-      return codexAnswer(request.method, 'decline');
+      return opened.fromBridge('decline');
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => settle('decline', 'timeout'), this.settings.approvalTimeoutMs);
+      const timer = setTimeout(() => settle('decline', 'timeout', opened.fromBridge('decline')), this.settings.approvalTimeoutMs);
       timer.unref();
-      const settle = (decision: ApprovalDecision, by: 'client' | 'timeout' | 'turn_ended'): void => {
+      const settle = (decision: ApprovalDecision, by: 'client' | 'timeout' | 'turn_ended', reply: unknown): void => {
         if (!run.approvals.delete(approval.request_id)) return;
         clearTimeout(timer);
         run.emit({ type: 'approval.resolved', request_id: approval.request_id, decision, resolved_by: by });
-        resolve(codexAnswer(request.method, decision));
+        resolve(reply);
       };
-      run.approvals.set(approval.request_id, { approval, codexRequestId: request.id, settle });
+      run.approvals.set(approval.request_id, {
+        approval,
+        codexRequestId: request.id,
+        settle: (decision, by) => settle(decision, by, opened.fromBridge(decision)),
+        answer: (body) => {
+          const { decision, reply } = opened.fromClient(body);
+          settle(decision, 'client', reply);
+          return decision;
+        },
+      });
       run.emit({ type: 'approval.requested', approval });
     });
+  }
+
+  /** A request of a shape the bridge does not know is refused like an unattended one, never a crash. */
+  private openRequest(request: ServerRequest, run: TurnRun): OpenedRequest | undefined {
+    try {
+      return openRequest(request, run, this.settings.approvalTimeoutMs, {
+        ceiling: this.settings.ceiling,
+        workspace: this.settings.workspace,
+        jailed: this.settings.jailed,
+      });
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, method: request.method }, 'unexpected codex request; declined');
+      return undefined;
+    }
   }
 
   /** Codex's model catalogue for this user's provider, hidden models left out, in codex's order. */
@@ -647,8 +685,7 @@ export class CodexSession {
 /** A request that belongs to no running turn, or that the bridge cannot show a person, is refused. */
 async function declineUnattended(method: string, logger: Logger): Promise<unknown> {
   logger.info({ method }, 'codex asked for something no client can answer; declined');
-  if (isApprovalRequest(method)) return codexAnswer(method, 'decline');
-  throw new Error(`${method} is not supported by codex-api-bridge`);
+  return unattendedReply(method);
 }
 
 function delay(ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import { recordsDir, tenantPaths, type Isolation, type Tenant } from '../isolati
 import type { ModelRelay } from '../relay/modelRelay';
 import type { MeteredUsage } from '../relay/metering';
 import { AppServerProcess, providerArgs } from './appServer';
+import { featureArgs } from './features';
 import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
 import { DataDirectoryError, prepareDirectory } from './dataDirectory';
@@ -40,6 +41,7 @@ export type SessionManagerConfig = Pick<
   | 'turnRetentionMs'
   | 'turnRetentionMax'
   | 'ceiling'
+  | 'userQuestions'
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
   | 'turnEventsMaxBytes'
@@ -269,6 +271,7 @@ export class SessionManager {
           streamMaxRetries: this.config.streamMaxRetries,
           planTool: this.config.planTool,
         }),
+        ...featureArgs(this.config),
       ];
       server = await AppServerProcess.start({
         launch: await this.isolation.launch(tenant, codexArgs),
@@ -296,6 +299,7 @@ export class SessionManager {
       {
         ...this.config,
         workspace: tenant.workspace,
+        jailed: this.isolation.status.mechanism === 'bubblewrap',
         onTurnStarted: (run) => {
           turns.add(run);
           void run.done.then(() => this.noteTurnStorage(run));

@@ -3,12 +3,16 @@ import type { Approval, ApprovalDecision, BridgeEvent, Item, Plan, TurnError, Tu
 
 type ChatResult = components['schemas']['ChatResult'];
 type TurnState = components['schemas']['TurnState'];
+type ApprovalAnswer = components['schemas']['ApprovalAnswer'];
 
 export interface PendingApproval {
   approval: Approval;
   /** Codex's own id of the request, to match its `serverRequest/resolved`. */
   codexRequestId: string | number;
-  settle(decision: ApprovalDecision, by: 'client' | 'timeout' | 'turn_ended'): void;
+  /** The bridge decides (timeout, turn ended). */
+  settle(decision: ApprovalDecision, by: 'timeout' | 'turn_ended'): void;
+  /** A client's answer, checked against what codex asked (throws a DomainError naming the field). */
+  answer(body: ApprovalAnswer): ApprovalDecision;
 }
 
 export interface SequencedEvent {
@@ -57,6 +61,8 @@ export class TurnRun {
   /** How many raw thread-level notifications (from before the turn/start answer) follow `turn.started`. */
   threadNotesTold = 0;
   finishedAt: number | undefined;
+  /** No client can answer what codex asks in this turn: the bridge declines it at once (StartTurnRequest.unattended). */
+  unattended = false;
   /** Approvals codex is waiting for, by request id. */
   readonly approvals = new Map<string, PendingApproval>();
   /** Commands still running, by item id: codex does not end them on interrupt, the bridge does. */

@@ -32,6 +32,7 @@ function caseInsensitiveEnum<const T extends readonly [string, ...string[]]>(val
 }
 const approvalPolicy = z.enum(['never', 'on-request', 'untrusted']);
 const sandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
+const grantablePermission = z.enum(['file_system', 'network']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Python's level names (INFO, WARNING, CRITICAL) are accepted so that an old bridge's .env keeps working. */
@@ -58,6 +59,8 @@ export const envSchema = z
     CODEX_ALLOWED_APPROVAL_POLICIES: list.pipe(z.array(approvalPolicy)),
     CODEX_ALLOWED_SANDBOX_MODES: list.pipe(z.array(sandboxMode)),
     CODEX_ALLOW_ESCALATION: booleanFromEnv.default(false),
+    CODEX_GRANTABLE_PERMISSIONS: list.pipe(z.array(grantablePermission)),
+    CODEX_USER_QUESTIONS: booleanFromEnv.default(true),
     CODEX_ENV_PASSTHROUGH: list.pipe(
       z.array(z.string().regex(ENV_NAME, 'each entry must be a variable name (letters, digits, _)')),
     ),
@@ -204,6 +207,11 @@ export interface PolicyCeiling {
   sandboxModes: SandboxMode[];
   /** Whether a caller may accept codex's request to run a command outside its sandbox. */
   allowEscalation: boolean;
+  /**
+   * What a caller may grant when codex asks for more permissions (CODEX_GRANTABLE_PERMISSIONS):
+   * `file_system` paths inside the user's own workspace, `network` access for commands. Empty: nothing.
+   */
+  grantablePermissions: Array<'file_system' | 'network'>;
 }
 
 export interface ApiKeyConfig {
@@ -240,6 +248,8 @@ export interface Config {
   approvalPolicy: ApprovalPolicy;
   sandbox: SandboxMode;
   ceiling: PolicyCeiling;
+  /** CODEX_USER_QUESTIONS: codex may ask the user questions (its request_user_input tool) outside plan mode. */
+  userQuestions: boolean;
   /** Names of the bridge's variables that the agent's commands may see besides the fixed allowlist. */
   envPassthrough: string[];
   keepBackgroundCommands: boolean;
@@ -337,7 +347,9 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
       approvalPolicies: withDefault(env.CODEX_ALLOWED_APPROVAL_POLICIES, env.CODEX_APPROVAL_POLICY),
       sandboxModes: withDefault(env.CODEX_ALLOWED_SANDBOX_MODES, env.CODEX_SANDBOX),
       allowEscalation: env.CODEX_ALLOW_ESCALATION,
+      grantablePermissions: env.CODEX_GRANTABLE_PERMISSIONS,
     },
+    userQuestions: env.CODEX_USER_QUESTIONS,
     envPassthrough: env.CODEX_ENV_PASSTHROUGH,
     keepBackgroundCommands: env.CODEX_KEEP_BACKGROUND_COMMANDS,
     planTool: env.CODEX_PLAN_TOOL,
@@ -457,6 +469,11 @@ function contains(outer: string, inner: string): boolean {
 /** Rules between variables, checked once the values themselves are valid. */
 function crossFieldProblems(env: Env): string[] {
   const problems: string[] = [];
+  const sandboxModes = withDefault(env.CODEX_ALLOWED_SANDBOX_MODES, env.CODEX_SANDBOX);
+  if (env.CODEX_GRANTABLE_PERMISSIONS.includes('file_system') && !sandboxModes.some((mode) => mode !== 'read-only'))
+    problems.push(
+      'CODEX_GRANTABLE_PERMISSIONS: file_system lets a caller grant writes, but CODEX_ALLOWED_SANDBOX_MODES allows read-only only',
+    );
   if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined)
     problems.push('METRICS_HOST: only used with METRICS_PORT (the separate /metrics listener); set METRICS_PORT too');
   if (env.METRICS_HOST !== undefined && net.isIP(env.METRICS_HOST) === 0 && !/^[A-Za-z0-9.-]+$/.test(env.METRICS_HOST))

@@ -3,6 +3,7 @@ import { BridgeProtocolError, problemErrorFrom } from './errors';
 import { followTurn, type FollowOptions } from './followTurn';
 import { turnEventsOf } from './sse';
 import type {
+  Approval,
   ApprovalAnswer,
   ApprovalList,
   ApprovalResolution,
@@ -94,6 +95,13 @@ export interface BridgeClient {
   streamTurnEvents(threadId: ThreadId, turnId: string, options?: ResumeOptions): TurnEvents;
   interruptThread(threadId: ThreadId, options?: CallOptions): Promise<TurnState>;
   listApprovals(threadId: ThreadId, options?: CallOptions): Promise<ApprovalList>;
+  /**
+   * Answers a pending request, in the body of its `kind`: `{ decision }` for commands and file changes,
+   * `{ answers: { [questionId]: 'label' } }` for questions, `{ decision: 'accept', permissions: {...} }` for a
+   * subset of the permissions asked, `{ decision: 'accept', content: {...} }` for an MCP form. A grant beyond
+   * the operator's ceiling throws `BridgeProblemError` 403 `permission-ceiling` (the request stays pending).
+   */
+  answer(approval: Pick<Approval, 'thread_id' | 'request_id'>, answer: ApprovalAnswer, options?: CallOptions): Promise<ApprovalResolution>;
   resolveApproval(
     threadId: ThreadId,
     requestId: string,
@@ -182,6 +190,14 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
         parseAs: 'stream',
       }),
     );
+  const resolveApproval = (threadId: ThreadId, requestId: string, answer: ApprovalAnswer, call: CallOptions = {}) =>
+    dataOf(
+      raw.POST('/threads/{thread_id}/approvals/{request_id}', {
+        ...call,
+        params: { path: { thread_id: threadId, request_id: requestId } },
+        body: answer,
+      }),
+    );
   const follow = (
     first: TurnEvents,
     { reconnect, reconnectDelayMs, onApproval, ...call }: StreamOptions,
@@ -191,14 +207,7 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       first,
       {
         resume: (threadId, turnId, lastEventId) => openTurnEvents(threadId, turnId, lastEventId, call),
-        answer: (threadId, requestId, decision) =>
-          dataOf(
-            raw.POST('/threads/{thread_id}/approvals/{request_id}', {
-              ...call,
-              params: { path: { thread_id: threadId, request_id: requestId } },
-              body: { decision },
-            }),
-          ),
+        answer: (threadId, requestId, answer) => resolveApproval(threadId, requestId, answer, call),
       },
       { reconnect, reconnectDelayMs, onApproval, signal: call.signal },
       known,
@@ -251,14 +260,8 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       dataOf(raw.POST('/threads/{thread_id}/interrupt', { ...call, ...onThread(threadId) })),
     listApprovals: (threadId, call = {}) =>
       dataOf(raw.GET('/threads/{thread_id}/approvals', { ...call, ...onThread(threadId) })),
-    resolveApproval: (threadId, requestId, answer, call = {}) =>
-      dataOf(
-        raw.POST('/threads/{thread_id}/approvals/{request_id}', {
-          ...call,
-          params: { path: { thread_id: threadId, request_id: requestId } },
-          body: answer,
-        }),
-      ),
+    answer: (approval, answer, call = {}) => resolveApproval(approval.thread_id, approval.request_id, answer, call),
+    resolveApproval,
     async listThreads(query = {}, call = {}) {
       const result = await dataOf(raw.GET('/threads', { ...call, params: { query } }));
       if (!('threads' in result) || result.threads.some((thread) => !('status' in thread))) throw unexpected('GET /threads');

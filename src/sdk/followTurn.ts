@@ -1,5 +1,5 @@
 import { BridgeProtocolError } from './errors';
-import type { Approval, ApprovalDecision, StreamedChatEvent } from './types';
+import type { Approval, ApprovalAnswer, ApprovalDecision, StreamedChatEvent } from './types';
 
 type TurnEvents = AsyncGenerator<StreamedChatEvent, void, undefined>;
 
@@ -9,16 +9,19 @@ export interface FollowOptions {
   /** Pause before each reconnection, in ms (default 500). */
   reconnectDelayMs?: number;
   /**
-   * Called for every `approval.requested` event; a decision it returns is sent to the bridge before the
-   * stream goes on. Returning nothing leaves the request to another client (or to the bridge's timeout).
+   * Called for every `approval.requested` event; a decision (or a whole answer of the request's kind, e.g.
+   * `{ answers: { color: 'Blue' } }` for a question) it returns is sent to the bridge before the stream goes on.
+   * Returning nothing leaves the request to another client (or to the bridge's timeout).
    */
-  onApproval?: (approval: Approval) => ApprovalDecision | undefined | Promise<ApprovalDecision | undefined>;
+  onApproval?: (
+    approval: Approval,
+  ) => ApprovalDecision | ApprovalAnswer | undefined | Promise<ApprovalDecision | ApprovalAnswer | undefined>;
   signal?: AbortSignal;
 }
 
 export interface FollowHooks {
   resume(threadId: string, turnId: string, lastEventId: number): TurnEvents;
-  answer(threadId: string, requestId: string, decision: ApprovalDecision): Promise<unknown>;
+  answer(threadId: string, requestId: string, answer: ApprovalAnswer): Promise<unknown>;
 }
 
 /** A cut connection (network error or a stream that ended before [DONE]), as opposed to a refusal or an abort. */
@@ -51,8 +54,13 @@ export async function* followTurn(
         const { event } = streamed;
         if (event.type === 'turn.started') turn = { threadId: event.thread_id, turnId: event.turn_id };
         if (event.type === 'approval.requested' && options.onApproval) {
-          const decision = await options.onApproval(event.approval);
-          if (decision) await hooks.answer(event.thread_id, event.approval.request_id, decision);
+          const reply = await options.onApproval(event.approval);
+          if (reply)
+            await hooks.answer(
+              event.thread_id,
+              event.approval.request_id,
+              typeof reply === 'string' ? { decision: reply } : reply,
+            );
         }
         yield streamed;
       }

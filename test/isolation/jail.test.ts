@@ -91,7 +91,7 @@ describe('agentEnvironment', () => {
 });
 
 describe('policy', () => {
-  const ceiling = { approvalPolicies: ['never' as const], sandboxModes: ['workspace-write' as const], allowEscalation: false };
+  const ceiling = { approvalPolicies: ['never' as const], sandboxModes: ['workspace-write' as const], allowEscalation: false, grantablePermissions: [] };
 
   it('refuses what is beyond the ceiling with 403, naming each field', () => {
     expect(() => assertWithinCeiling(ceiling, { approvalPolicy: 'never', sandbox: 'workspace-write' })).not.toThrow();

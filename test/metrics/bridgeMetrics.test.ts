@@ -30,7 +30,7 @@ describe('BridgeMetrics', () => {
     const run = new TurnRun('thread-1', 'turn-1', true, false);
     metrics.turnStarted(run);
     run.emit({ type: 'turn.started', thread_created: true });
-    run.approvals.set('req-1', { approval: {} as never, codexRequestId: 1, settle: () => undefined });
+    run.approvals.set('req-1', { approval: {} as never, codexRequestId: 1, settle: () => undefined, answer: () => 'accept' });
     await new Promise((resolve) => setImmediate(resolve));
     let text = (await metrics.exposition()).body;
     expect(value(text, 'codex_bridge_approvals_waiting')).toBe(1);

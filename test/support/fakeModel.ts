@@ -29,6 +29,11 @@ export type FakeReply =
    * gets `then` (default text "done").
    */
   | { kind: 'plan'; plan: Array<{ step: string; status: 'pending' | 'in_progress' | 'completed' }>; explanation?: string; then?: FakeReply }
+  /**
+   * A call of any other function tool codex offers (e.g. `request_user_input`, `request_permissions`);
+   * codex's follow-up request (ending in the call's output) gets `then` (default text "done").
+   */
+  | { kind: 'tool_call'; name: string; arguments: Record<string, unknown>; then?: FakeReply; namespace?: string }
   | { kind: 'http_error'; status: number; body?: string }
   /** Never answers (until close). */
   | { kind: 'hang' }
@@ -138,6 +143,27 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
     sse.end();
   };
 
+  const sendFunctionCall = (
+    name: string,
+    args: Record<string, unknown>,
+    then: FakeReply | undefined,
+    sse: Sse,
+    namespace?: string,
+  ): void => {
+    const callId = newId('call');
+    followUps.set(callId, then ?? { kind: 'text', text: 'done' });
+    sse.send('response.output_item.done', {
+      item: {
+        type: 'function_call',
+        id: newId('fc'),
+        name,
+        ...(namespace !== undefined && { namespace }),
+        call_id: callId,
+        arguments: JSON.stringify(args),
+      },
+    });
+  };
+
   const answer = async (reply: FakeReply, res: http.ServerResponse): Promise<void> => {
     if (reply.kind === 'http_error') {
       res.writeHead(reply.status, { 'content-type': 'application/json' });
@@ -166,25 +192,17 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         sse.end();
         return;
       case 'command':
-      case 'plan': {
-        const callId = newId('call');
-        followUps.set(callId, reply.then ?? { kind: 'text', text: 'done' });
-        const call =
-          reply.kind === 'command'
-            ? { name: 'exec_command', arguments: { cmd: reply.command, ...reply.args } }
-            : { name: 'update_plan', arguments: { explanation: reply.explanation, plan: reply.plan } };
-        sse.send('response.output_item.done', {
-          item: {
-            type: 'function_call',
-            id: newId('fc'),
-            name: call.name,
-            call_id: callId,
-            arguments: JSON.stringify(call.arguments),
-          },
-        });
+        sendFunctionCall('exec_command', { cmd: reply.command, ...reply.args }, reply.then, sse);
         complete(sse, responseId, 1);
         return;
-      }
+      case 'plan':
+        sendFunctionCall('update_plan', { explanation: reply.explanation, plan: reply.plan }, reply.then, sse);
+        complete(sse, responseId, 1);
+        return;
+      case 'tool_call':
+        sendFunctionCall(reply.name, reply.arguments, reply.then, sse, reply.namespace);
+        complete(sse, responseId, 1);
+        return;
       case 'text': {
         if (reply.reasoning !== undefined) sendReasoning(sse, newId('rs'), reply.reasoning);
         const itemId = newId('msg');

@@ -14,7 +14,12 @@ describe('parseConfig', () => {
     expect(config.approvalPolicy).toBe('never');
     expect(config.sandbox).toBe('workspace-write');
     expect(config.corsOrigins).toEqual([]);
-    expect(config.ceiling).toEqual({ approvalPolicies: ['never'], sandboxModes: ['workspace-write'], allowEscalation: false });
+    expect(config.ceiling).toEqual({
+      approvalPolicies: ['never'],
+      sandboxModes: ['workspace-write'],
+      allowEscalation: false,
+      grantablePermissions: [],
+    });
     expect(config.isolation.mode).toBe('auto');
     expect(config.multiUser).toBe(false);
   });

@@ -2,7 +2,7 @@ import type { TurnRun } from '../../codex/turnRun';
 import { originalChatResult, originalPrompt, originalSseOf, sessionEvent } from '../../compat/chat';
 import { isOriginal } from '../../compat/profile';
 import { ORIGINAL_ENDPOINTS, ORIGINAL_THREADS_LIMIT, originalHistory, originalThreadList } from '../../compat/threads';
-import { GoneError, NotFoundError, ValidationError } from '../../errors';
+import { GoneError, NotFoundError } from '../../errors';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Logger } from '../../logger';
 import type { BridgeMetrics } from '../../metrics/bridgeMetrics';
@@ -274,13 +274,8 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
           `no pending approval '${params.request_id}' on thread '${params.thread_id}'`,
           'approval-not-found',
         );
-      if (!pending.approval.available_decisions.includes(body.decision)) {
-        throw new ValidationError(`codex does not offer '${body.decision}' for this request`, [
-          { field: '/body/decision', message: `must be one of ${pending.approval.available_decisions.join(', ')}` },
-        ]);
-      }
-      pending.settle(body.decision, 'client');
-      return { status: 200, body: { request_id: params.request_id, decision: body.decision } };
+      const decision = pending.answer(body);
+      return { status: 200, body: { request_id: params.request_id, decision } };
     },
 
     getUsage: async ({ user }) => ({ status: 200, body: await services.sessions.usageOf(userOf(user)) }),

@@ -108,10 +108,13 @@ export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps
       background: false,
     };
 
-  /** Starts the turn; a thread that is gone is the caller's 404, told in the words of the field they sent. */
+  /**
+   * Starts the turn; a thread that is gone is the caller's 404, told in the words of the field they sent.
+   * No OpenAI client can answer codex's questions or approvals: they are declined at once.
+   */
   const startTurn = async (session: ChatSession, request: StartTurnRequest, missing: () => Error): Promise<TurnRun> => {
     try {
-      return await session.startTurn(request);
+      return await session.startTurn({ ...request, unattended: true });
     } catch (error) {
       throw error instanceof ThreadNotFoundError ? missing() : error;
     }
@@ -206,7 +209,12 @@ export function createOpenAiHandlers(services: Services, deps: OpenAiHandlerDeps
         return await withSession(services, user, async (session) => {
           const model = body.model ?? undefined;
           const fresh = (): Promise<TurnRun> =>
-            session.startTurn({ prompt: plan.seededPrompt, model, developerInstructions: plan.developerInstructions });
+            session.startTurn({
+              prompt: plan.seededPrompt,
+              model,
+              developerInstructions: plan.developerInstructions,
+              unattended: true,
+            });
           const threadId = plan.prefixHash ? await store.threadAt(userId, plan.prefixHash) : undefined;
           let run: TurnRun;
           if (threadId) {
