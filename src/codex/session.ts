@@ -23,6 +23,7 @@ import {
   type CodexTurn,
 } from './protocol';
 import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
+import type { ParamsOf } from './protocolContract';
 import { endCommands, residentBytes } from './processTree';
 import { applyNotification, emitRaw } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
@@ -396,9 +397,10 @@ export class CodexSession {
     return undefined;
   }
 
-  private async call(method: string, params: JsonObject, threadId?: string): Promise<unknown> {
+  /** Params are typed by the protocol contract (checked against codex's schema by the drift check). */
+  private async call<M extends string>(method: M, params: ParamsOf<M>, threadId?: string): Promise<unknown> {
     try {
-      return await this.server.connection.request(method, params);
+      return await this.server.connection.request(method, params as JsonObject);
     } catch (error) {
       if (!(error instanceof CodexRpcError)) throw error;
       if (threadId && error.isUnknownThread) throw new ThreadNotFoundError(threadId);
