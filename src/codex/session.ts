@@ -12,18 +12,22 @@ import type { AppServerProcess } from './appServer';
 import { codexAnswer, describeApproval, isApprovalRequest } from './approvals';
 import type { ApprovalDecision, Usage } from './bridgeEvents';
 import { CodexRpcError } from './errors';
-import { MAX_MODEL_PAGES, modelListResult, type CodexModel } from './modelList';
+import { imageInputs, type ImageRequest } from './images';
+import { assertModelChoice, MAX_MODEL_PAGES, modelCatalogue, modelListResult, type CodexModel } from './modelList';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
 import {
   threadListResult,
   threadResult,
   turnsListResult,
   turnStartResult,
+  turnSteerResult,
   type CodexThread,
   type CodexTurn,
 } from './protocol';
 import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
 import type { ParamsOf } from './protocolContract';
+import type { UserInput } from './requests';
+import { outputContract } from './structuredOutput';
 import { endCommands, residentBytes } from './processTree';
 import { applyNotification, emitRaw } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
@@ -47,6 +51,22 @@ export interface StartTurnRequest {
   developerInstructions?: string | undefined;
   /** A new thread that codex does not persist: it cannot be listed, read back or resumed later. */
   ephemeral?: boolean | undefined;
+  /** Reasoning effort and summary mode, for this turn and the thread's next ones. */
+  effort?: string | undefined;
+  summary?: 'auto' | 'concise' | 'detailed' | 'none' | undefined;
+  /** A JSON Schema the final answer must match (`output_schema`). */
+  outputSchema?: Record<string, unknown> | undefined;
+  images?: ImageRequest[] | undefined;
+  /** A thread already running a turn: refuse (409, the default), add to that turn, or run next. */
+  onBusy?: 'reject' | 'steer' | 'queue' | undefined;
+  /** Aborting it takes a queued turn out of the queue (the caller went away). */
+  signal?: AbortSignal | undefined;
+}
+
+/** A turn waiting for its thread (`on_busy: queue`). */
+interface QueuedTurn {
+  run: () => void;
+  cancel: (error: Error) => void;
 }
 
 export type SessionSettings = Pick<
@@ -60,6 +80,7 @@ export type SessionSettings = Pick<
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
   | 'turnEventsMaxBytes'
+  | 'imageMaxBytes'
   | 'codexRecycleAfterThreads'
   | 'codexRecycleRssBytes'
 > & {
@@ -74,6 +95,11 @@ const MAX_THREAD_NOTES = 16;
 /** Pages of 100 turns read for the original profile's whole-thread /history. */
 const MAX_HISTORY_PAGES = 50;
 const MAX_NOTED_THREADS = 32;
+
+/** Turns one thread may have waiting (`on_busy: queue`); more get 429. */
+const MAX_QUEUED_TURNS = 8;
+/** How long codex's model catalogue is trusted before model/list is asked again. */
+const MODEL_LIST_TTL_MS = 60_000;
 
 /** How long to wait for codex's own `turn/completed` after the bridge interrupted a turn. */
 const INTERRUPT_SETTLE_MS = 5000;
@@ -96,6 +122,9 @@ export class CodexSession {
   /** The approval policy each thread runs under, for deciding on requests to leave the sandbox. */
   private readonly threadPolicies = new Map<string, Config['approvalPolicy']>();
   private inflightRequests = 0;
+  /** Turns waiting for their thread's running turn to end, in order (`on_busy: queue`). */
+  private readonly queuedTurns = new Map<string, QueuedTurn[]>();
+  private modelCache: { at: number; models: Promise<CodexModel[]> } | undefined;
   /** Threads this app-server has started or resumed: codex's memory grows with each (see shouldRecycle). */
   private threadsServed = 0;
   lastActivityAt = Date.now();
@@ -146,9 +175,96 @@ export class CodexSession {
   }
 
   async startTurn(request: StartTurnRequest): Promise<TurnRun> {
+    const input = await this.prepare(request);
+    const threadId = request.threadId;
+    if (threadId && request.onBusy === 'steer') {
+      const running = this.runningTurns.get(threadId);
+      if (running?.turnId && !running.finished) return this.steer(running, input);
+    }
+    if (threadId && request.onBusy === 'queue' && this.threadBusy(threadId)) return this.enqueue(threadId, request, input).started;
+    return this.beginTurn(request, input, false);
+  }
+
+  /**
+   * `on_busy: queue` on a busy thread: the turn's place in the queue, and the turn once it starts. Undefined
+   * when the thread is free (start the turn at once instead).
+   */
+  async queueTurn(request: StartTurnRequest): Promise<{ position: number; started: Promise<TurnRun> } | undefined> {
+    const input = await this.prepare(request);
+    if (!request.threadId || !this.threadBusy(request.threadId)) return undefined;
+    return this.enqueue(request.threadId, request, input);
+  }
+
+  /** Everything checked before a turn is asked for: policy, model and effort, output schema, images. */
+  private async prepare(request: StartTurnRequest): Promise<UserInput[]> {
     assertWithinCeiling(this.settings.ceiling, request);
+    if (request.outputSchema) outputContract(request.outputSchema);
+    const images = imageInputs(request.images ?? [], this.settings.workspace, this.settings.imageMaxBytes);
+    if (request.model !== undefined || request.effort !== undefined)
+      assertModelChoice(modelCatalogue(await this.listModels(), this.settings.model), request);
+    const text: UserInput[] = request.prompt ? [{ type: 'text', text: request.prompt, text_elements: [] }] : [];
+    return [...text, ...images];
+  }
+
+  private threadBusy(threadId: string): boolean {
+    return this.runningTurns.has(threadId) || this.startingThreads.has(threadId) || (this.queuedTurns.get(threadId)?.length ?? 0) > 0;
+  }
+
+  /** Adds the input to the running turn (codex `turn/steer`); the caller follows that turn. */
+  private async steer(run: TurnRun, input: UserInput[]): Promise<TurnRun> {
+    try {
+      turnSteerResult.parse(
+        await this.call('turn/steer', { threadId: run.threadId, expectedTurnId: run.turnId, input }, run.threadId),
+      );
+    } catch (error) {
+      if (!(error instanceof CodexRpcError)) throw error;
+      throw new ConflictError(`could not add to turn '${run.turnId}' (it may just have ended): ${error.message}`, 'steer-failed');
+    }
+    return run;
+  }
+
+  private enqueue(threadId: string, request: StartTurnRequest, input: UserInput[]): { position: number; started: Promise<TurnRun> } {
+    const queue = this.queuedTurns.get(threadId) ?? [];
+    if (queue.length >= MAX_QUEUED_TURNS)
+      throw new TooManyRequestsError(`at most ${MAX_QUEUED_TURNS} turns may wait on one thread`, 5, 'turn-queue-full');
+    let entry!: QueuedTurn;
+    const ready = new Promise<void>((resolve, reject) => (entry = { run: resolve, cancel: reject }));
+    queue.push(entry);
+    this.queuedTurns.set(threadId, queue);
+    const leave = (): void => {
+      const waiting = this.queuedTurns.get(threadId);
+      const index = waiting?.indexOf(entry) ?? -1;
+      if (index < 0) return;
+      waiting?.splice(index, 1);
+      entry.cancel(new ConflictError('the caller went away before the queued turn ran', 'turn-queue-left'));
+    };
+    request.signal?.addEventListener('abort', leave, { once: true });
+    const started = ready
+      .then(() => this.beginTurn(request, input, true))
+      .catch((error: unknown) => {
+        // The thread was reserved for this turn: the next one in line gets it.
+        if (!this.runningTurns.has(threadId) && this.startingThreads.delete(threadId)) this.startNextQueued(threadId);
+        throw error;
+      })
+      .finally(() => request.signal?.removeEventListener('abort', leave));
+    return { position: queue.length, started };
+  }
+
+  /** The thread is free: its first queued turn starts, with the thread reserved for it meanwhile. */
+  private startNextQueued(threadId: string): void {
+    if (this.runningTurns.has(threadId) || this.startingThreads.has(threadId)) return;
+    const queue = this.queuedTurns.get(threadId);
+    const next = queue?.shift();
+    if (queue?.length === 0) this.queuedTurns.delete(threadId);
+    if (!next) return;
+    this.startingThreads.add(threadId);
+    next.run();
+  }
+
+  /** `reserved`: a queued turn whose thread was kept for it (startNextQueued). */
+  private async beginTurn(request: StartTurnRequest, input: UserInput[], reserved: boolean): Promise<TurnRun> {
     const cwd = request.cwd === undefined ? undefined : resolveWorkingDirectory(this.settings.workspace, request.cwd);
-    const turnsNow = this.runningTurns.size + this.startingThreads.size;
+    const turnsNow = this.runningTurns.size + this.startingThreads.size - (reserved ? 1 : 0);
     if (turnsNow >= this.settings.maxTurnsPerUser) {
       throw new TooManyRequestsError(
         `at most ${this.settings.maxTurnsPerUser} running turns per user (MAX_TURNS_PER_USER); wait for one to end`,
@@ -159,7 +275,7 @@ export class CodexSession {
     let threadId = request.threadId;
     let threadCreated = false;
     if (threadId) {
-      this.assertNoTurnRunning(threadId);
+      if (!reserved) this.assertNoTurnRunning(threadId);
       // What codex said about the thread before this turn was asked for belongs to no one.
       this.threadNotes.delete(threadId);
       this.startingThreads.add(threadId);
@@ -188,14 +304,18 @@ export class CodexSession {
     }
 
     const run = new TurnRun(threadId, '', threadCreated, request.rawEvents ?? false, this.settings.turnEventsMaxBytes);
+    if (request.outputSchema) run.outputContract = outputContract(request.outputSchema);
     this.runningTurns.set(threadId, run);
     this.startingThreads.delete(threadId);
     try {
       const response = turnStartResult.parse(
         await this.call('turn/start', {
           threadId,
-          input: [{ type: 'text', text: request.prompt, text_elements: [] }],
+          input,
           ...(request.model ? { model: request.model } : {}),
+          ...(request.effort ? { effort: request.effort } : {}),
+          ...(request.summary ? { summary: request.summary } : {}),
+          ...(request.outputSchema ? { outputSchema: request.outputSchema } : {}),
           ...(request.approvalPolicy ? { approvalPolicy: request.approvalPolicy } : {}),
           ...(request.sandbox ? { sandboxPolicy: sandboxPolicy(request.sandbox) } : {}),
           ...(cwd ? { cwd } : {}),
@@ -208,6 +328,7 @@ export class CodexSession {
     } catch (error) {
       this.runningTurns.delete(threadId);
       this.backlog.delete(threadId);
+      this.startNextQueued(threadId);
       throw error;
     }
     this.settings.onTurnStarted?.(run);
@@ -270,8 +391,21 @@ export class CodexSession {
     });
   }
 
-  /** Codex's model catalogue for this user's provider, hidden models left out, in codex's order. */
+  /**
+   * Codex's model catalogue for this user's provider, hidden models left out, in codex's order. Kept for a
+   * minute: chat checks `model` and `effort` against it.
+   */
   async listModels(): Promise<CodexModel[]> {
+    const now = Date.now();
+    if (!this.modelCache || now - this.modelCache.at > MODEL_LIST_TTL_MS) {
+      const models = this.fetchModels();
+      this.modelCache = { at: now, models };
+      models.catch(() => (this.modelCache = undefined));
+    }
+    return this.modelCache.models;
+  }
+
+  private async fetchModels(): Promise<CodexModel[]> {
     const models: CodexModel[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_MODEL_PAGES; page++) {
@@ -495,6 +629,7 @@ export class CodexSession {
 
   private turnEnded(run: TurnRun): void {
     if (this.runningTurns.get(run.threadId) === run) this.runningTurns.delete(run.threadId);
+    this.startNextQueued(run.threadId);
     // Codex keeps commands running after the turn (unified exec); a finished turn leaves none behind.
     if (!this.settings.keepBackgroundCommands) this.endCommandsOf(run);
     this.touch();
@@ -507,6 +642,8 @@ export class CodexSession {
     }
     this.runningTurns.clear();
     this.startingThreads.clear();
+    for (const queue of this.queuedTurns.values()) for (const entry of queue) entry.cancel(new Error(reason));
+    this.queuedTurns.clear();
   }
 }
 

@@ -43,6 +43,7 @@ export type SessionManagerConfig = Pick<
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
   | 'turnEventsMaxBytes'
+  | 'imageMaxBytes'
   | 'userEventsMaxBytes'
   | 'eventsMaxBytes'
   | 'storageMinFreeBytes'

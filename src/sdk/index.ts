@@ -45,7 +45,11 @@ export type {
   ThreadList,
   ThreadSummary,
   TurnAccepted,
+  TurnQueued,
   TurnState,
+  ModelCatalogue,
+  CodexModel,
+  ChatContentPart,
   Usage,
   UserUsage,
 } from './types';

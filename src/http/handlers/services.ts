@@ -19,7 +19,7 @@ export type ChatSession = Pick<
   CodexSession,
   'startTurn' | 'listThreads' | 'history' | 'rename' | 'archive' | 'interrupt' | 'readThread' | 'codexHistory'
 > &
-  Partial<Pick<CodexSession, 'listModels'>>;
+  Partial<Pick<CodexSession, 'listModels' | 'queueTurn'>>;
 
 export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
