@@ -833,10 +833,11 @@ export interface components {
             detail?: components["schemas"]["ImageDetail"];
         };
         /**
-         * @description How closely the model looks at the image; default codex's (`auto`).
+         * @description How closely the model looks at the image; default codex's (`auto`). (`low` is not offered: codex 0.171 leaves
+         *     such an image out.)
          * @enum {string|null}
          */
-        ImageDetail: "auto" | "low" | "high" | "original" | null;
+        ImageDetail: "auto" | "high" | "original" | null;
         /** @description Every optional field may also be `null`, meaning "not given" (its default applies). */
         ChatRequest: {
             /** @description The thread to continue; absent, `null` or `""` starts a new one. */
@@ -1358,6 +1359,8 @@ export interface components {
             status: "completed" | "failed" | "interrupted";
             error: components["schemas"]["TurnError"] | null;
             usage: components["schemas"]["Usage"] | null;
+            /** @description With `output_schema`: the final answer parsed as JSON and checked against the schema (`null` when it did not match); absent without it. */
+            output?: unknown;
         };
         /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. */
         ErrorEvent: {

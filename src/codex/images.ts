@@ -9,7 +9,7 @@ import type { UserInput } from './requests';
  * an SVG with scripts is refused), and no bigger than IMAGE_MAX_BYTES.
  */
 
-export type ImageDetail = 'auto' | 'low' | 'high' | 'original';
+export type ImageDetail = 'auto' | 'high' | 'original';
 
 export type ImageRequest =
   | { kind: 'data_url'; dataUrl: string; detail?: ImageDetail | undefined; field: string }

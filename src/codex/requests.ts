@@ -18,7 +18,8 @@ const sandboxPolicy = z.union([
 export const reasoningEffort = z.string().min(1);
 export const reasoningSummary = z.enum(['auto', 'concise', 'detailed', 'none']);
 
-const imageDetail = z.enum(['auto', 'low', 'high', 'original']);
+/** Codex's ImageDetail without `low`, which codex 0.171 answers by leaving the image out. */
+const imageDetail = z.enum(['auto', 'high', 'original']);
 
 /** The kinds of input the bridge sends: text, an image by URL (data URLs), an image file codex reads. */
 export const userInput = z.union([
