@@ -25,14 +25,35 @@ export interface OutputContract {
 const invalidSchema = (message: string): ValidationError =>
   new ValidationError(`output_schema is not a usable JSON Schema: ${message}`, [{ field: '/body/output_schema', message }]);
 
+/** Deeper schemas are refused: ajv compiles recursively (a stack overflow otherwise). */
+const MAX_OUTPUT_SCHEMA_DEPTH = 32;
+
+/**
+ * The caller's schema as the bridge checks it. Ajv treats schemas as code it trusts; these are not: `pattern`
+ * is left to the provider's constrained decoding (a caller's regular expression run here could block the event
+ * loop, ReDoS), and `patternProperties`, which cannot be left out without changing what matches, is refused.
+ */
+function checkable(node: unknown, depth: number): unknown {
+  if (depth > MAX_OUTPUT_SCHEMA_DEPTH) throw invalidSchema(`nests deeper than ${MAX_OUTPUT_SCHEMA_DEPTH} levels`);
+  if (Array.isArray(node)) return node.map((entry) => checkable(entry, depth + 1));
+  if (typeof node !== 'object' || node === null) return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'patternProperties') throw invalidSchema('patternProperties is not supported');
+    if (key === 'pattern' && typeof value === 'string') continue;
+    copy[key] = checkable(value, depth + 1);
+  }
+  return copy;
+}
+
 /** Compiles the caller's schema once per turn; a schema that is not one is a 400. */
 export function outputContract(schema: Record<string, unknown>): OutputContract {
   if (JSON.stringify(schema).length > MAX_OUTPUT_SCHEMA_BYTES)
     throw invalidSchema(`is more than ${MAX_OUTPUT_SCHEMA_BYTES} bytes as JSON`);
   const dialect = typeof schema.$schema === 'string' && /draft-0[4-7]/.test(schema.$schema) ? draft7 : draft2020;
+  const { $id: _ignoredId, ...anonymous } = checkable(schema, 0) as Record<string, unknown>;
   try {
-    // Not cached by ajv: every caller's schema is its own, and a cache would grow with each.
-    const { $id: _ignoredId, ...anonymous } = schema;
+    // Compiled without an $id and removed at once: every caller's schema is its own, a cache would grow with each.
     const validate = dialect.compile(anonymous);
     dialect.removeSchema(validate.schema as object);
     return { schema, validate };

@@ -5,6 +5,7 @@ import { jsonEvents, startTestBridge, type TestBridge } from '../support/bridge'
 import { FAKE_MODEL_NAME } from '../support/fakeModel';
 import { assertMatchesSpec } from '../support/specSchemas';
 import { waitUntil } from '../support/wait';
+import { BridgeProblemError, createBridgeClient } from '../../src/sdk';
 
 /*
  * Issue 16 (points 2-5) with the real codex 0.171 and the scripted model: GET /models and the model, effort and
@@ -271,5 +272,34 @@ describe('busy threads (on_busy)', () => {
     expect(events[0]).toMatchObject({ type: 'turn.started', thread_created: false });
     expect(events[0]!.turn_id).not.toBe(running.turn_id);
     expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'completed' });
+  });
+});
+
+describe('through the SDK', () => {
+  const client = () => createBridgeClient({ baseUrl: bridge.url });
+
+  it('getModels, structured output and images are typed methods and fields', async () => {
+    const catalogue = await client().getModels();
+    expect(catalogue.default_model).toBe(FAKE_MODEL_NAME);
+    bridge.fake.enqueue({ kind: 'text', text: '{"ok": true}' });
+    const result = await client().chat({
+      messages: [{ content: [{ type: 'text', text: 'check' }, { type: 'image', data_url: PNG_URL }] }],
+      output_schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+    });
+    expect(result.output).toEqual({ ok: true });
+  });
+
+  it('queueBackgroundChat answers TurnQueued on a busy thread, TurnAccepted on an idle one', async () => {
+    const first = await client().chat({ messages: [{ content: 'start' }] });
+    bridge.fake.enqueue({ kind: 'text', text: 'slowly now', chunks: 6, delayMs: 300 });
+    const running = await client().queueBackgroundChat({ thread_id: first.thread_id, messages: [{ content: 'slow' }] });
+    expect(running.status).toBe('running');
+    const queued = await client().queueBackgroundChat({ thread_id: first.thread_id, messages: [{ content: 'after' }] });
+    expect(queued).toEqual({ thread_id: first.thread_id, status: 'queued', position: 1 });
+    await expect(client().chat({ thread_id: first.thread_id, messages: [{ content: 'now' }] })).rejects.toBeInstanceOf(
+      BridgeProblemError,
+    );
+    const last = await client().chat({ thread_id: first.thread_id, messages: [{ content: 'last' }], on_busy: 'queue' });
+    expect(last.status).toBe('completed');
   });
 });
