@@ -241,13 +241,14 @@ export class CodexSession {
     request.signal?.addEventListener('abort', leave, { once: true });
     const started = ready
       .then(() => this.beginTurn(request, input, true))
-      .catch((error: unknown) => {
-        // The thread was reserved for this turn: the next one in line gets it.
-        if (!this.runningTurns.has(threadId) && this.startingThreads.delete(threadId)) this.startNextQueued(threadId);
-        throw error;
-      })
       .finally(() => request.signal?.removeEventListener('abort', leave));
     return { position: queue.length, started };
+  }
+
+  /** A turn that was starting on the thread will not: the thread is free again (for its queue first). */
+  private releaseThread(threadId: string): void {
+    this.startingThreads.delete(threadId);
+    this.startNextQueued(threadId);
   }
 
   /** The thread is free: its first queued turn starts, with the thread reserved for it meanwhile. */
@@ -263,14 +264,21 @@ export class CodexSession {
 
   /** `reserved`: a queued turn whose thread was kept for it (startNextQueued). */
   private async beginTurn(request: StartTurnRequest, input: UserInput[], reserved: boolean): Promise<TurnRun> {
-    const cwd = request.cwd === undefined ? undefined : resolveWorkingDirectory(this.settings.workspace, request.cwd);
-    const turnsNow = this.runningTurns.size + this.startingThreads.size - (reserved ? 1 : 0);
-    if (turnsNow >= this.settings.maxTurnsPerUser) {
-      throw new TooManyRequestsError(
-        `at most ${this.settings.maxTurnsPerUser} running turns per user (MAX_TURNS_PER_USER); wait for one to end`,
-        5,
-        'too-many-turns',
-      );
+    let cwd: string | undefined;
+    try {
+      cwd = request.cwd === undefined ? undefined : resolveWorkingDirectory(this.settings.workspace, request.cwd);
+      const turnsNow = this.runningTurns.size + this.startingThreads.size - (reserved ? 1 : 0);
+      if (turnsNow >= this.settings.maxTurnsPerUser) {
+        throw new TooManyRequestsError(
+          `at most ${this.settings.maxTurnsPerUser} running turns per user (MAX_TURNS_PER_USER); wait for one to end`,
+          5,
+          'too-many-turns',
+        );
+      }
+    } catch (error) {
+      // A queued turn that cannot start hands its thread to the next in line.
+      if (reserved && request.threadId) this.releaseThread(request.threadId);
+      throw error;
     }
     let threadId = request.threadId;
     let threadCreated = false;
@@ -282,7 +290,7 @@ export class CodexSession {
       try {
         await this.ensureLoaded(threadId);
       } catch (error) {
-        this.startingThreads.delete(threadId);
+        this.releaseThread(threadId);
         throw error;
       }
     } else {
