@@ -195,9 +195,11 @@ export class CodexSession {
     return this.enqueue(request.threadId, request, input);
   }
 
-  /** Everything checked before a turn is asked for: policy, model and effort, output schema, images. */
+  /** Everything checked before a turn is asked for: policy, cwd, model and effort, output schema, images. */
   private async prepare(request: StartTurnRequest): Promise<UserInput[]> {
     assertWithinCeiling(this.settings.ceiling, request);
+    // Checked now, so that a queued turn is refused at once rather than when its turn comes.
+    if (request.cwd !== undefined) resolveWorkingDirectory(this.settings.workspace, request.cwd);
     if (request.outputSchema) outputContract(request.outputSchema);
     const images = imageInputs(request.images ?? [], this.settings.workspace, this.settings.imageMaxBytes);
     if (request.model !== undefined || request.effort !== undefined)
