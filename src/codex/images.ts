@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../errors';
+import { resolveInWorkspace } from './policy';
 import type { UserInput } from './requests';
 
 /*
@@ -60,27 +61,16 @@ function dataUrlInput(image: Extract<ImageRequest, { kind: 'data_url' }>, maxByt
   return { type: 'image', url: `data:${mediaType};base64,${encoded}`, ...(image.detail ? { detail: image.detail } : {}) };
 }
 
-/** A workspace file, resolved on the host (symlinks too) and checked to stay inside the workspace. */
+/** A workspace file (symlinks resolved, never outside the workspace), read by codex itself. */
 function fileInput(image: Extract<ImageRequest, { kind: 'file' }>, workspace: string, maxBytes: number): UserInput {
-  if (path.isAbsolute(image.path)) throw invalid(image.field, 'must be relative to your workspace');
-  let real: string;
-  let realWorkspace: string;
-  try {
-    realWorkspace = fs.realpathSync(workspace);
-    real = fs.realpathSync(path.resolve(workspace, image.path));
-  } catch {
-    throw invalid(image.field, 'does not exist in your workspace');
-  }
-  const relative = path.relative(realWorkspace, real);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) throw invalid(image.field, 'leaves your workspace');
+  const { real, asCodexSees } = resolveInWorkspace(workspace, image.path, (message) => invalid(image.field, message));
   const stat = fs.statSync(real);
   if (!stat.isFile()) throw invalid(image.field, 'is not a file');
   if (stat.size > maxBytes) throw invalid(image.field, `is ${stat.size} bytes, more than ${maxBytes} (IMAGE_MAX_BYTES)`);
   const mediaType = EXTENSIONS[path.extname(real).toLowerCase()];
   if (!mediaType) throw invalid(image.field, `must be a ${Object.keys(EXTENSIONS).join(', ')} file`);
   assertImage(fs.readFileSync(real), mediaType, maxBytes, image.field);
-  // Codex reads it itself, under the path it sees (the workspace is at the same place inside the jail).
-  return { type: 'localImage', path: path.join(workspace, relative), ...(image.detail ? { detail: image.detail } : {}) };
+  return { type: 'localImage', path: asCodexSees, ...(image.detail ? { detail: image.detail } : {}) };
 }
 
 /** Codex's image inputs for the requested images, or a 400 naming the first bad one. */
