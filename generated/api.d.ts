@@ -152,6 +152,24 @@ export interface paths {
          *
          *     With `stream: false` the answer is one JSON `ChatResult` once the turn has ended.
          *
+         *     **Models.** `model`, `effort` and `summary` choose the model, its reasoning effort and the reasoning summary
+         *     for this turn and the thread's next ones; `model` and `effort` must be among `GET /models` (400 otherwise).
+         *
+         *     **Structured output.** With `output_schema` (a JSON Schema) the model's final answer is constrained to it;
+         *     the answer, parsed, is `output` in the result and in `turn.completed`. An answer that is not JSON or does not
+         *     match the schema ends the turn `failed` with the error code `output_schema_mismatch` (the text stays in
+         *     `message`).
+         *
+         *     **Images.** A message's `content` may be a list of parts: `text`, `image` (a `data:` URL of a PNG, JPEG, GIF
+         *     or WebP image) and `image_file` (such an image in the caller's workspace, by relative path). At most 16
+         *     images per request, each at most `IMAGE_MAX_BYTES` (5 MiB); the bytes must be an image of the type claimed.
+         *
+         *     **Busy threads.** `on_busy` decides what happens when the thread is running a turn already: `reject` (the
+         *     default) answers 409; `steer` adds the messages to the running turn (codex `turn/steer`) and answers with
+         *     that turn (its stream from `turn.started`, or its result); `queue` runs the messages as the thread's next
+         *     turn once the current one ends: a stream or result then starts when it runs, and with `background` the
+         *     answer is 202 `TurnQueued` at once.
+         *
          *     A turn keeps running when the client disconnects; it ends by itself, or at the turn deadline
          *     (`TURN_TIMEOUT_SECONDS`), after which the bridge interrupts it.
          */
@@ -523,6 +541,30 @@ export interface paths {
          * @description Totals over all the caller's threads that ran under this bridge, from the bridge's own records.
          */
         get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The models codex offers, with their reasoning efforts
+         * @description Codex's model catalogue for the caller (app-server `model/list`, hidden models left out): ids, display
+         *     names, the reasoning efforts each supports and its default effort. `default_model` is what a turn uses
+         *     when `model` is not given: `CODEX_MODEL` when the operator set one (listed first, also when codex does not
+         *     list it, e.g. a custom provider's model), otherwise codex's default. `POST /chat` checks `model` and
+         *     `effort` against this list (400 naming the field).
+         */
+        get: operations["getModels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -908,16 +950,85 @@ export interface components {
              * @enum {string|null}
              */
             role?: "user" | "assistant" | "system" | "developer" | null;
-            /** @description Text. Blank messages are skipped; a request whose messages are all blank is refused (400). */
-            content: string;
+            /**
+             * @description Text, or a list of parts (text and images). Blank messages are skipped; a request whose messages are all
+             *     blank (no text, no image) is refused (400). Images are sent to codex as image inputs of the turn.
+             */
+            content: string | components["schemas"]["ChatContentPart"][];
         };
+        /** @description One part of a message. */
+        ChatContentPart: components["schemas"]["ChatTextPart"] | components["schemas"]["ChatImagePart"] | components["schemas"]["ChatImageFilePart"];
+        ChatTextPart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            text: string;
+        };
+        /** @description An image sent inline, as a `data:` URL (base64). */
+        ChatImagePart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image";
+            /** @description `data:image/png;base64,...` (also `image/jpeg`, `image/gif`, `image/webp`). */
+            data_url: string;
+            detail?: components["schemas"]["ImageDetail"];
+        };
+        /** @description An image file in the caller's workspace (e.g. one a turn wrote or the caller put there). */
+        ChatImageFilePart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image_file";
+            /** @description Relative to the caller's workspace; it can never lead outside it (400 otherwise). */
+            path: string;
+            detail?: components["schemas"]["ImageDetail"];
+        };
+        /**
+         * @description How closely the model looks at the image; default codex's (`auto`). (`low` is not offered: codex 0.171 leaves
+         *     such an image out.)
+         * @enum {string|null}
+         */
+        ImageDetail: "auto" | "high" | "original" | null;
         /** @description Every optional field may also be `null`, meaning "not given" (its default applies). */
         ChatRequest: {
             /** @description The thread to continue; absent, `null` or `""` starts a new one. */
             thread_id?: components["schemas"]["ThreadId"] | string | null;
             messages: components["schemas"]["ChatMessage"][];
-            /** @description The model for this turn; default `CODEX_MODEL` or codex's own default. */
+            /**
+             * @description The model for this turn and the thread's next ones; one of `GET /models` (400 otherwise). Default
+             *     `CODEX_MODEL` or codex's own default.
+             */
             model?: string | null;
+            /**
+             * @description Reasoning effort for this turn and the thread's next ones, one the model supports (`GET /models`
+             *     `efforts`; 400 otherwise), e.g. `low`, `medium`, `high`. Default: the model's `default_effort`.
+             */
+            effort?: string | null;
+            /**
+             * @description Reasoning summary mode for this turn and the thread's next ones (`none` turns summaries off).
+             * @enum {string|null}
+             */
+            summary?: "auto" | "concise" | "detailed" | "none" | null;
+            /**
+             * @description A JSON Schema (draft 2020-12 or 07) the final answer must match; the parsed answer is `output` in the
+             *     result and in `turn.completed`. An invalid schema is refused (400); an answer that does not match ends
+             *     the turn `failed` with code `output_schema_mismatch`. At most 64 KiB as JSON.
+             */
+            output_schema?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description When the thread is running a turn: `reject` answers 409, `steer` adds these messages to the running turn,
+             *     `queue` runs them as the next turn once it ends (see the operation's description).
+             * @default reject
+             * @enum {string|null}
+             */
+            on_busy?: "reject" | "steer" | "queue" | null;
             /**
              * @description SSE (true) or one JSON result (false).
              * @default true
@@ -976,6 +1087,11 @@ export interface components {
             plan: components["schemas"]["Plan"] | null;
             /** @description The turn's aggregated diff of file changes (`diff.updated`), git format; null when it changed no file. */
             diff: string | null;
+            /**
+             * @description With `output_schema`: the final answer parsed as JSON and checked against the schema (`null` when the
+             *     turn produced none or it did not match). Absent without `output_schema`.
+             */
+            output?: unknown;
         };
         ThreadSummary: {
             thread_id: string;
@@ -1106,7 +1222,16 @@ export interface components {
                 interrupt: string;
             };
         };
+        TurnQueued: {
+            thread_id: string;
+            /** @enum {string} */
+            status: "queued";
+            /** @description 1 when this turn runs next. */
+            position: number;
+        };
         TurnState: {
+            /** @description With `output_schema`, as in `ChatResult.output`; absent without it. */
+            output?: unknown;
             thread_id: string;
             turn_id: string;
             /** @enum {string} */
@@ -1134,6 +1259,27 @@ export interface components {
              *     messages are in `/history`. Its event stream answers 410 `events-evicted`.
              */
             events_evicted: boolean;
+        };
+        ModelCatalogue: {
+            /** @description The model a turn uses without `model`; null when codex lists no default. */
+            default_model: string | null;
+            models: components["schemas"]["CodexModel"][];
+        };
+        CodexModel: {
+            /** @description What `model` takes. */
+            id: string;
+            display_name: string;
+            description: string;
+            is_default: boolean;
+            /** @description The effort a turn uses without `effort`; null when not known (a model codex does not list). */
+            default_effort: string | null;
+            /** @description The reasoning efforts the model supports; empty when not known (then `effort` is not checked). */
+            efforts: {
+                effort: string;
+                description: string;
+            }[];
+            /** @description e.g. `text`, `image`. */
+            input_modalities: string[];
         };
         ApprovalList: {
             approvals: components["schemas"]["Approval"][];
@@ -1625,6 +1771,8 @@ export interface components {
             status: "completed" | "failed" | "interrupted";
             error: components["schemas"]["TurnError"] | null;
             usage: components["schemas"]["Usage"] | null;
+            /** @description With `output_schema`: the final answer parsed as JSON and checked against the schema (`null` when it did not match); absent without it. */
+            output?: unknown;
         };
         /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. */
         ErrorEvent: {
@@ -2454,13 +2602,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChatResult"] | components["schemas"]["OriginalChatResult"];
                 };
             };
-            /** @description With `background` true, the turn was started and runs on without the client. */
+            /**
+             * @description With `background` true, the turn was started and runs on without the client (`TurnAccepted`), or, with
+             *     `on_busy: queue` on a busy thread, it waits to run after the current turn (`TurnQueued`).
+             */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TurnAccepted"];
+                    "application/json": components["schemas"]["TurnAccepted"] | components["schemas"]["TurnQueued"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3230,6 +3381,65 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    getModels: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "default_model": "gpt-5.5",
+                     *       "models": [
+                     *         {
+                     *           "id": "gpt-5.5",
+                     *           "display_name": "GPT-5.5",
+                     *           "description": "Fast, go-to model for coding and everyday work.",
+                     *           "is_default": true,
+                     *           "default_effort": "medium",
+                     *           "efforts": [
+                     *             {
+                     *               "effort": "low",
+                     *               "description": "Fast responses with lighter reasoning"
+                     *             },
+                     *             {
+                     *               "effort": "medium",
+                     *               "description": "Balances speed and reasoning depth"
+                     *             }
+                     *           ],
+                     *           "input_modalities": [
+                     *             "text",
+                     *             "image"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelCatalogue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createResponse: {

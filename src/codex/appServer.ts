@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { Launch } from '../isolation';
 import { CodexExitedError } from './errors';
 import { JsonRpcConnection, type ServerRequestHandler } from './rpc';
+import type { ParamsOf } from './protocolContract';
 
 export interface ProviderOptions {
   /** An OpenAI-compatible Responses endpoint (the bridge's model relay, or OPENAI_BASE_URL); a custom provider. */
@@ -113,9 +114,9 @@ export class AppServerProcess {
       await connection.request('initialize', {
         clientInfo: { name: 'codex-api-bridge', title: 'Codex API Bridge', version: '0.1.0' },
         capabilities: null,
-      });
+      } satisfies ParamsOf<'initialize'>);
       connection.notify('initialized');
-      if (options.loginKey) await connection.request('account/login/start', { type: 'apiKey', apiKey: options.loginKey });
+      if (options.loginKey) await connection.request('account/login/start', { type: 'apiKey', apiKey: options.loginKey } satisfies ParamsOf<'account/login/start'>);
     } catch (error) {
       await server.stop();
       throw error;

@@ -315,6 +315,10 @@ export const turnCompletedEventSchema = z
     status: z.enum(['completed', 'failed', 'interrupted']),
     error: z.union([turnErrorSchema, z.null()]),
     usage: z.union([usageSchema, z.null()]),
+    output: z.unknown().optional().meta({
+      description:
+        'With `output_schema`: the final answer parsed as JSON and checked against the schema (`null` when it did not match); absent without it.',
+    }),
   })
   .meta({ id: 'TurnCompletedEvent', description: 'The last event of every turn that ends normally.' });
 

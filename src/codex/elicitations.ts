@@ -9,7 +9,7 @@ import type { Elicitation } from './approvalSchemas';
 
 export const ELICITATION_METHOD = 'mcpServer/elicitation/request';
 
-const elicitationParams = z.object({
+export const elicitationParams = z.object({
   serverName: z.string(),
   message: z.string(),
   mode: z.string(),

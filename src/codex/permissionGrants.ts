@@ -24,7 +24,7 @@ const fileSystemPath = z.union([
   z.object({ type: z.literal('special'), value: z.object({ kind: z.string() }).loose() }),
 ]);
 type CodexPath = z.infer<typeof fileSystemPath>;
-const permissionParams = z.object({
+export const permissionParams = z.object({
   cwd: z.string().optional(),
   reason: z.string().nullable().optional(),
   permissions: z.object({

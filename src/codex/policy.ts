@@ -48,18 +48,30 @@ const invalidCwd = (message: string): ValidationError =>
  * stay inside it; the resolved path is what codex gets.
  */
 export function resolveWorkingDirectory(workspace: string, requested: string): string {
-  if (path.isAbsolute(requested)) throw invalidCwd('must be relative to your workspace');
-  const joined = path.resolve(workspace, requested);
+  const { real, asCodexSees } = resolveInWorkspace(workspace, requested, invalidCwd);
+  if (!fs.statSync(real).isDirectory()) throw invalidCwd('is not a directory');
+  return asCodexSees;
+}
+
+/**
+ * A path relative to the user's workspace, resolved on the host (symlinks included) and checked to stay inside
+ * it: where it really is, and the path codex sees (the workspace sits at the same place inside the jail).
+ */
+export function resolveInWorkspace(
+  workspace: string,
+  requested: string,
+  invalid: (message: string) => Error,
+): { real: string; asCodexSees: string } {
+  if (path.isAbsolute(requested)) throw invalid('must be relative to your workspace');
   let real: string;
   let realWorkspace: string;
   try {
     realWorkspace = fs.realpathSync(workspace);
-    real = fs.realpathSync(joined);
+    real = fs.realpathSync(path.resolve(workspace, requested));
   } catch {
-    throw invalidCwd('does not exist in your workspace');
+    throw invalid('does not exist in your workspace');
   }
   const relative = path.relative(realWorkspace, real);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) throw invalidCwd('leaves your workspace');
-  if (!fs.statSync(real).isDirectory()) throw invalidCwd('is not a directory');
-  return path.join(workspace, relative);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) throw invalid('leaves your workspace');
+  return { real, asCodexSees: path.join(workspace, relative) };
 }

@@ -34,6 +34,7 @@ export const codexTurn = z
 
 export const threadResult = z.object({ thread: codexThread }).loose();
 export const turnStartResult = z.object({ turn: z.object({ id: z.string() }).loose() }).loose();
+export const turnSteerResult = z.object({ turnId: z.string() }).loose();
 export const threadListResult = z.object({ data: z.array(codexThread), nextCursor: z.string().nullable().optional() });
 export const turnsListResult = z.object({ data: z.array(codexTurn), nextCursor: z.string().nullable().optional() });
 
@@ -72,6 +73,8 @@ export const notifications = {
     })
     .loose(),
   diffUpdated: z.object({ ...turnScoped, diff: z.string() }).loose(),
+  serverRequestResolved: z.object({ threadId: z.string(), requestId: z.union([z.string(), z.number()]) }).loose(),
+  warning: z.object({ message: z.string() }).loose(),
 };
 
 export const reviewStartResult = z

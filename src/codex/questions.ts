@@ -4,7 +4,7 @@ import { ValidationError } from '../errors';
 import type { ApprovalQuestion } from './approvalSchemas';
 
 /** codex's `item/tool/requestUserInput` params (0.171, experimental): 1-3 questions with options. */
-const questionParams = z.object({
+export const questionParams = z.object({
   itemId: z.string().optional(),
   questions: z
     .array(

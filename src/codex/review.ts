@@ -1,10 +1,12 @@
 import type { components } from '../../generated/api';
+import type { z } from 'zod';
 import type { ReviewItem } from './bridgeEvents';
+import type { reviewStartParams } from './requests';
 
 type ReviewTarget = components['schemas']['ReviewTarget'];
 
 /** The API's review target -> codex's `ReviewTarget`. */
-export function codexReviewTarget(target: ReviewTarget): Record<string, string | null> {
+export function codexReviewTarget(target: ReviewTarget): z.input<typeof reviewStartParams>['target'] {
   switch (target.type) {
     case 'uncommitted_changes':
       return { type: 'uncommittedChanges' };

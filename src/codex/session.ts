@@ -12,7 +12,8 @@ import type { AppServerProcess } from './appServer';
 import { isAnswerableRequest, openRequest, unattendedReply, type OpenedRequest } from './serverRequests';
 import type { ApprovalDecision, Usage } from './bridgeEvents';
 import { CodexRpcError } from './errors';
-import { MAX_MODEL_PAGES, modelListResult, type CodexModel } from './modelList';
+import { imageInputs, type ImageRequest } from './images';
+import { assertModelChoice, MAX_MODEL_PAGES, modelCatalogue, modelListResult, type CodexModel } from './modelList';
 import { historyMessage, normalizeItem, summarizeThread } from './normalize';
 import {
   reviewStartResult,
@@ -20,10 +21,14 @@ import {
   threadResult,
   turnsListResult,
   turnStartResult,
+  turnSteerResult,
   type CodexThread,
   type CodexTurn,
 } from './protocol';
 import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
+import type { ParamsOf } from './protocolContract';
+import type { UserInput } from './requests';
+import { outputContract } from './structuredOutput';
 import { endCommands, residentBytes } from './processTree';
 import { applyNotification, emitRaw } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
@@ -55,6 +60,16 @@ export interface StartTurnRequest {
    * questions and permission requests are declined at once instead of waiting for APPROVAL_TIMEOUT_SECONDS.
    */
   unattended?: boolean | undefined;
+  /** Reasoning effort and summary mode, for this turn and the thread's next ones. */
+  effort?: string | undefined;
+  summary?: 'auto' | 'concise' | 'detailed' | 'none' | undefined;
+  /** A JSON Schema the final answer must match (`output_schema`). */
+  outputSchema?: Record<string, unknown> | undefined;
+  images?: ImageRequest[] | undefined;
+  /** A thread already running a turn: refuse (409, the default), add to that turn, or run next. */
+  onBusy?: 'reject' | 'steer' | 'queue' | undefined;
+  /** Aborting it takes a queued turn out of the queue (the caller went away). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface StartReviewRequest {
@@ -64,6 +79,12 @@ export interface StartReviewRequest {
   rawEvents?: boolean | undefined;
   /** Relative to the user's workspace; only for a new thread. */
   cwd?: string | undefined;
+}
+
+/** A turn waiting for its thread (`on_busy: queue`). */
+interface QueuedTurn {
+  run: () => void;
+  cancel: (error: Error) => void;
 }
 
 export type SessionSettings = Pick<
@@ -77,6 +98,7 @@ export type SessionSettings = Pick<
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
   | 'turnEventsMaxBytes'
+  | 'imageMaxBytes'
   | 'codexRecycleAfterThreads'
   | 'codexRecycleRssBytes'
 > & {
@@ -95,6 +117,11 @@ const MAX_THREAD_NOTES = 16;
 /** Pages of 100 turns read for the original profile's whole-thread /history. */
 const MAX_HISTORY_PAGES = 50;
 const MAX_NOTED_THREADS = 32;
+
+/** Turns one thread may have waiting (`on_busy: queue`); more get 429. */
+const MAX_QUEUED_TURNS = 8;
+/** How long codex's model catalogue is trusted before model/list is asked again. */
+const MODEL_LIST_TTL_MS = 60_000;
 
 /** How long to wait for codex's own `turn/completed` after the bridge interrupted a turn. */
 const INTERRUPT_SETTLE_MS = 5000;
@@ -117,6 +144,9 @@ export class CodexSession {
   /** The approval policy each thread runs under, for deciding on requests to leave the sandbox. */
   private readonly threadPolicies = new Map<string, Config['approvalPolicy']>();
   private inflightRequests = 0;
+  /** Turns waiting for their thread's running turn to end, in order (`on_busy: queue`). */
+  private readonly queuedTurns = new Map<string, QueuedTurn[]>();
+  private modelCache: { at: number; models: Promise<CodexModel[]> } | undefined;
   /** Threads this app-server has started or resumed: codex's memory grows with each (see shouldRecycle). */
   private threadsServed = 0;
   lastActivityAt = Date.now();
@@ -167,14 +197,122 @@ export class CodexSession {
   }
 
   async startTurn(request: StartTurnRequest): Promise<TurnRun> {
-    const { threadId, threadCreated, cwd } = await this.claimThread(request);
+    const input = await this.prepare(request);
+    const threadId = request.threadId;
+    if (threadId && request.onBusy === 'steer') {
+      const running = this.runningTurns.get(threadId);
+      if (running?.turnId && !running.finished) return this.steer(running, input);
+    }
+    if (threadId && request.onBusy === 'queue' && this.threadBusy(threadId)) return this.enqueue(threadId, request, input).started;
+    return this.beginTurn(request, input, false);
+  }
+
+  /**
+   * `on_busy: queue` on a busy thread: the turn's place in the queue, and the turn once it starts. Undefined
+   * when the thread is free (start the turn at once instead).
+   */
+  async queueTurn(request: StartTurnRequest): Promise<{ position: number; started: Promise<TurnRun> } | undefined> {
+    const input = await this.prepare(request);
+    if (!request.threadId || !this.threadBusy(request.threadId)) return undefined;
+    return this.enqueue(request.threadId, request, input);
+  }
+
+  /** A review turn (codex's `review/start`, inline): on the given thread, or on a new one started in `cwd`. */
+  async startReview(request: StartReviewRequest): Promise<TurnRun> {
+    const { threadId, threadCreated } = await this.claimThread(request, false);
+    if (threadCreated) this.threadPolicies.set(threadId, this.settings.approvalPolicy);
+    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async (run) => {
+      run.endsOnFatalError = true;
+      const response = reviewStartResult.parse(
+        await this.call('review/start', { threadId, target: codexReviewTarget(request.target), delivery: 'inline' }, threadId),
+      );
+      return response.turn;
+    });
+  }
+
+  /** Everything checked before a turn is asked for: policy, cwd, model and effort, output schema, images. */
+  private async prepare(request: StartTurnRequest): Promise<UserInput[]> {
+    assertWithinCeiling(this.settings.ceiling, request);
+    // Checked now, so that a queued turn is refused at once rather than when its turn comes.
+    if (request.cwd !== undefined) resolveWorkingDirectory(this.settings.workspace, request.cwd);
+    if (request.outputSchema) outputContract(request.outputSchema);
+    const images = imageInputs(request.images ?? [], this.settings.workspace, this.settings.imageMaxBytes);
+    if (request.model !== undefined || request.effort !== undefined)
+      assertModelChoice(modelCatalogue(await this.listModels(), this.settings.model), request);
+    const text: UserInput[] = request.prompt ? [{ type: 'text', text: request.prompt, text_elements: [] }] : [];
+    return [...text, ...images];
+  }
+
+  private threadBusy(threadId: string): boolean {
+    return this.runningTurns.has(threadId) || this.startingThreads.has(threadId) || (this.queuedTurns.get(threadId)?.length ?? 0) > 0;
+  }
+
+  /** Adds the input to the running turn (codex `turn/steer`); the caller follows that turn. */
+  private async steer(run: TurnRun, input: UserInput[]): Promise<TurnRun> {
+    try {
+      turnSteerResult.parse(
+        await this.call('turn/steer', { threadId: run.threadId, expectedTurnId: run.turnId, input }, run.threadId),
+      );
+    } catch (error) {
+      if (!(error instanceof CodexRpcError)) throw error;
+      throw new ConflictError(`could not add to turn '${run.turnId}' (it may just have ended): ${error.message}`, 'steer-failed');
+    }
+    return run;
+  }
+
+  private enqueue(threadId: string, request: StartTurnRequest, input: UserInput[]): { position: number; started: Promise<TurnRun> } {
+    const queue = this.queuedTurns.get(threadId) ?? [];
+    if (queue.length >= MAX_QUEUED_TURNS)
+      throw new TooManyRequestsError(`at most ${MAX_QUEUED_TURNS} turns may wait on one thread`, 5, 'turn-queue-full');
+    let entry!: QueuedTurn;
+    const ready = new Promise<void>((resolve, reject) => (entry = { run: resolve, cancel: reject }));
+    queue.push(entry);
+    this.queuedTurns.set(threadId, queue);
+    const leave = (): void => {
+      const waiting = this.queuedTurns.get(threadId);
+      const index = waiting?.indexOf(entry) ?? -1;
+      if (index < 0) return;
+      waiting?.splice(index, 1);
+      entry.cancel(new ConflictError('the caller went away before the queued turn ran', 'turn-queue-left'));
+    };
+    request.signal?.addEventListener('abort', leave, { once: true });
+    const started = ready
+      .then(() => this.beginTurn(request, input, true))
+      .finally(() => request.signal?.removeEventListener('abort', leave));
+    return { position: queue.length, started };
+  }
+
+  /** A turn that was starting on the thread will not: the thread is free again (for its queue first). */
+  private releaseThread(threadId: string): void {
+    this.startingThreads.delete(threadId);
+    this.startNextQueued(threadId);
+  }
+
+  /** The thread is free: its first queued turn starts, with the thread reserved for it meanwhile. */
+  private startNextQueued(threadId: string): void {
+    if (this.runningTurns.has(threadId) || this.startingThreads.has(threadId)) return;
+    const queue = this.queuedTurns.get(threadId);
+    const next = queue?.shift();
+    if (queue?.length === 0) this.queuedTurns.delete(threadId);
+    if (!next) return;
+    this.startingThreads.add(threadId);
+    next.run();
+  }
+
+  /** `reserved`: a queued turn whose thread was kept for it (startNextQueued). */
+  private async beginTurn(request: StartTurnRequest, input: UserInput[], reserved: boolean): Promise<TurnRun> {
+    const { threadId, threadCreated, cwd } = await this.claimThread(request, reserved);
     return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async (run) => {
       run.unattended = request.unattended ?? false;
+      if (request.outputSchema) run.outputContract = outputContract(request.outputSchema);
       const response = turnStartResult.parse(
         await this.call('turn/start', {
           threadId,
-          input: [{ type: 'text', text: request.prompt, text_elements: [] }],
+          input,
           ...(request.model ? { model: request.model } : {}),
+          ...(request.effort ? { effort: request.effort } : {}),
+          ...(request.summary ? { summary: request.summary } : {}),
+          ...(request.outputSchema ? { outputSchema: request.outputSchema } : {}),
           ...(request.approvalPolicy ? { approvalPolicy: request.approvalPolicy } : {}),
           ...(request.sandbox ? { sandboxPolicy: sandboxPolicy(request.sandbox) } : {}),
           ...(cwd ? { cwd } : {}),
@@ -186,46 +324,42 @@ export class CodexSession {
     });
   }
 
-  /** A review turn (codex's `review/start`, inline): on the given thread, or on a new one started in `cwd`. */
-  async startReview(request: StartReviewRequest): Promise<TurnRun> {
-    const { threadId, threadCreated } = await this.claimThread(request);
-    if (threadCreated) this.threadPolicies.set(threadId, this.settings.approvalPolicy);
-    return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async (run) => {
-      run.endsOnFatalError = true;
-      const response = reviewStartResult.parse(
-        await this.call('review/start', { threadId, target: codexReviewTarget(request.target), delivery: 'inline' }, threadId),
-      );
-      return response.turn;
-    });
-  }
-
   /**
    * The thread a turn runs on, marked busy: a thread of the caller (resumed when codex has not loaded it) or
-   * a new one. Refuses past MAX_TURNS_PER_USER and outside the operator's ceilings.
+   * a new one. Refuses past MAX_TURNS_PER_USER and outside the operator's ceilings. `reserved`: the thread was
+   * kept for this (queued) turn, which therefore counts once and does not find it busy.
    */
   private async claimThread(
     request: Omit<StartTurnRequest, 'prompt' | 'rawEvents'>,
+    reserved: boolean,
   ): Promise<{ threadId: string; threadCreated: boolean; cwd: string | undefined }> {
-    assertWithinCeiling(this.settings.ceiling, request);
-    const cwd = request.cwd === undefined ? undefined : resolveWorkingDirectory(this.settings.workspace, request.cwd);
-    const turnsNow = this.runningTurns.size + this.startingThreads.size;
-    if (turnsNow >= this.settings.maxTurnsPerUser) {
-      throw new TooManyRequestsError(
-        `at most ${this.settings.maxTurnsPerUser} running turns per user (MAX_TURNS_PER_USER); wait for one to end`,
-        5,
-        'too-many-turns',
-      );
+    let cwd: string | undefined;
+    try {
+      assertWithinCeiling(this.settings.ceiling, request);
+      cwd = request.cwd === undefined ? undefined : resolveWorkingDirectory(this.settings.workspace, request.cwd);
+      const turnsNow = this.runningTurns.size + this.startingThreads.size - (reserved ? 1 : 0);
+      if (turnsNow >= this.settings.maxTurnsPerUser) {
+        throw new TooManyRequestsError(
+          `at most ${this.settings.maxTurnsPerUser} running turns per user (MAX_TURNS_PER_USER); wait for one to end`,
+          5,
+          'too-many-turns',
+        );
+      }
+    } catch (error) {
+      // A queued turn that cannot start hands its thread to the next in line.
+      if (reserved && request.threadId) this.releaseThread(request.threadId);
+      throw error;
     }
     const threadId = request.threadId;
     if (threadId) {
-      this.assertNoTurnRunning(threadId);
+      if (!reserved) this.assertNoTurnRunning(threadId);
       // What codex said about the thread before this turn was asked for belongs to no one.
       this.threadNotes.delete(threadId);
       this.startingThreads.add(threadId);
       try {
         await this.ensureLoaded(threadId);
       } catch (error) {
-        this.startingThreads.delete(threadId);
+        this.releaseThread(threadId);
         throw error;
       }
       return { threadId, threadCreated: false, cwd };
@@ -263,6 +397,7 @@ export class CodexSession {
     } catch (error) {
       this.runningTurns.delete(threadId);
       this.backlog.delete(threadId);
+      this.startNextQueued(threadId);
       throw error;
     }
     this.settings.onTurnStarted?.(run);
@@ -355,8 +490,21 @@ export class CodexSession {
     }
   }
 
-  /** Codex's model catalogue for this user's provider, hidden models left out, in codex's order. */
+  /**
+   * Codex's model catalogue for this user's provider, hidden models left out, in codex's order. Kept for a
+   * minute: chat checks `model` and `effort` against it.
+   */
   async listModels(): Promise<CodexModel[]> {
+    const now = Date.now();
+    if (!this.modelCache || now - this.modelCache.at > MODEL_LIST_TTL_MS) {
+      const models = this.fetchModels();
+      this.modelCache = { at: now, models };
+      models.catch(() => (this.modelCache = undefined));
+    }
+    return this.modelCache.models;
+  }
+
+  private async fetchModels(): Promise<CodexModel[]> {
     const models: CodexModel[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_MODEL_PAGES; page++) {
@@ -474,7 +622,7 @@ export class CodexSession {
     await this.readThread(threadId);
     await this.ensureLoaded(threadId);
     const latest = turnsListResult.parse(
-      await this.call('thread/turns/list', { threadId, limit: turns, sortDirection: 'desc' }, threadId),
+      await this.call('thread/turns/list', { threadId, limit: turns, sortDirection: 'desc', itemsView: 'full' }, threadId),
     ).data;
     const oldestDropped = latest[turns - 1];
     if (!oldestDropped) {
@@ -570,9 +718,10 @@ export class CodexSession {
     return undefined;
   }
 
-  private async call(method: string, params: JsonObject, threadId?: string): Promise<unknown> {
+  /** Params are typed by the protocol contract (checked against codex's schema by the drift check). */
+  private async call<M extends string>(method: M, params: ParamsOf<M>, threadId?: string): Promise<unknown> {
     try {
-      return await this.server.connection.request(method, params);
+      return await this.server.connection.request(method, params as JsonObject);
     } catch (error) {
       if (!(error instanceof CodexRpcError)) throw error;
       if (threadId && error.isUnknownThread) throw new ThreadNotFoundError(threadId);
@@ -667,6 +816,7 @@ export class CodexSession {
 
   private turnEnded(run: TurnRun): void {
     if (this.runningTurns.get(run.threadId) === run) this.runningTurns.delete(run.threadId);
+    this.startNextQueued(run.threadId);
     // Codex keeps commands running after the turn (unified exec); a finished turn leaves none behind.
     if (!this.settings.keepBackgroundCommands) this.endCommandsOf(run);
     this.touch();
@@ -679,6 +829,8 @@ export class CodexSession {
     }
     this.runningTurns.clear();
     this.startingThreads.clear();
+    for (const queue of this.queuedTurns.values()) for (const entry of queue) entry.cancel(new Error(reason));
+    this.queuedTurns.clear();
   }
 }
 

@@ -45,6 +45,7 @@ export type SessionManagerConfig = Pick<
   | 'maxTurnsPerUser'
   | 'keepBackgroundCommands'
   | 'turnEventsMaxBytes'
+  | 'imageMaxBytes'
   | 'userEventsMaxBytes'
   | 'eventsMaxBytes'
   | 'storageMinFreeBytes'

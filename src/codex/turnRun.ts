@@ -1,5 +1,6 @@
 import type { components } from '../../generated/api';
 import type { Approval, ApprovalDecision, BridgeEvent, Item, Plan, TurnError, TurnStatus, Usage } from './bridgeEvents';
+import { checkOutput, type OutputContract } from './structuredOutput';
 
 type ChatResult = components['schemas']['ChatResult'];
 type TurnState = components['schemas']['TurnState'];
@@ -80,6 +81,10 @@ export class TurnRun {
   endsOnFatalError = false;
   /** Codex said it could not write the thread: the turn ends failed. */
   failedToSave = false;
+  /** `output_schema`: the final answer is parsed and checked against it when the turn completes. */
+  outputContract: OutputContract | undefined;
+  /** The checked answer (null when none or it did not match); only with an output contract. */
+  output: unknown = null;
   /** Streams reading the events now: their turn is never evicted under them. */
   readers = 0;
   budget: EventBudget | undefined;
@@ -190,10 +195,18 @@ export class TurnRun {
     errorCode = 'internal_error',
   ): void {
     if (this.finished) return;
-    const status = this.outcome?.status ?? codexStatus;
-    const error = this.outcome?.error ?? codexError;
+    let status = this.outcome?.status ?? codexStatus;
+    let error = this.outcome?.error ?? codexError;
+    if (this.outputContract && status === 'completed') {
+      const checked = checkOutput(this.outputContract, this.lastMessage);
+      this.output = checked.output;
+      if (checked.error) {
+        status = 'failed';
+        error = checked.error;
+      }
+    }
     if (endEvent === 'turn.completed') {
-      this.emit({ type: 'turn.completed', status, error, usage: this.usage });
+      this.emit({ type: 'turn.completed', status, error, usage: this.usage, ...this.outputField() });
     } else {
       this.emit({ type: 'error', code: errorCode, message: error?.message ?? 'turn ended', will_retry: false });
     }
@@ -253,8 +266,14 @@ export class TurnRun {
     }
   }
 
+  /** `output` only for turns that asked for structured output. */
+  private outputField(): { output?: unknown } {
+    return this.outputContract ? { output: this.output } : {};
+  }
+
   toResult(): ChatResult {
     return {
+      ...this.outputField(),
       thread_id: this.threadId,
       turn_id: this.turnId,
       status: this.status === 'running' ? 'interrupted' : this.status,
@@ -269,6 +288,7 @@ export class TurnRun {
 
   toState(): TurnState {
     return {
+      ...this.outputField(),
       thread_id: this.threadId,
       turn_id: this.turnId,
       status: this.status === 'running' ? 'running' : this.status,

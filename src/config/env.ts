@@ -99,6 +99,7 @@ export const envSchema = z
     MAX_STREAMS_PER_USER: positiveInt.default(20),
     SHUTDOWN_GRACE_SECONDS: nonNegativeNumber.default(10),
     TURN_EVENTS_MAX_BYTES: positiveInt.default(4 * MIB),
+    IMAGE_MAX_BYTES: positiveInt.default(5 * MIB),
     USER_EVENTS_MAX_BYTES: positiveInt.default(32 * MIB),
     EVENTS_MAX_BYTES: positiveInt.default(256 * MIB),
     MEMORY_SHED_HEAP_RATIO: z.coerce.number().gt(0).max(1).default(0.85),
@@ -287,6 +288,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Bytes of events a turn keeps (and streams); past it deltas are dropped, the first one marked `truncated`. */
   turnEventsMaxBytes: number;
+  /** The biggest image (decoded) a chat message may carry, inline or as a workspace file. */
+  imageMaxBytes: number;
   /** Bytes of events one user's turns keep together, and all users' turns together; oldest finished go first. */
   userEventsMaxBytes: number;
   eventsMaxBytes: number;
@@ -387,6 +390,7 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     maxStreamsPerUser: env.MAX_STREAMS_PER_USER,
     shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
     turnEventsMaxBytes: env.TURN_EVENTS_MAX_BYTES,
+    imageMaxBytes: env.IMAGE_MAX_BYTES,
     userEventsMaxBytes: env.USER_EVENTS_MAX_BYTES,
     eventsMaxBytes: env.EVENTS_MAX_BYTES,
     memoryShedHeapRatio: env.MEMORY_SHED_HEAP_RATIO,

@@ -28,8 +28,10 @@ import type {
   ThreadList,
   ThreadSummary,
   TurnAccepted,
+  TurnQueued,
   TurnState,
   UserUsage,
+  ModelCatalogue,
 } from './types';
 
 /** A fixed token, or a function asked before every request (so it can refresh an expiring one). */
@@ -87,6 +89,13 @@ export interface BridgeClient {
   streamChat(request: ChatInput, options?: StreamOptions): TurnEvents;
   /** POST /chat with `background: true`: the turn starts and this resolves at once (202). */
   startBackgroundChat(request: ChatInput, options?: CallOptions): Promise<TurnAccepted>;
+  /**
+   * POST /chat with `background: true` and `on_busy: 'queue'`: the turn starts at once (`TurnAccepted`) or,
+   * when the thread is busy, waits to run after its current turn (`TurnQueued`).
+   */
+  queueBackgroundChat(request: ChatInput, options?: CallOptions): Promise<TurnAccepted | TurnQueued>;
+  /** The models codex offers (GET /models), with their reasoning efforts and the default model. */
+  getModels(options?: CallOptions): Promise<ModelCatalogue>;
   getTurn(threadId: ThreadId, turnId: string, options?: CallOptions): Promise<TurnState>;
   /**
    * A turn's events from the first (or after `lastEventId`) until it ends, e.g. to resume a cut stream;
@@ -224,8 +233,7 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       const result = await dataOf(
         raw.POST('/chat', { ...call, body: chatBody(request, { stream: false, background: false }) }),
       );
-      if (typeof result !== 'object' || !('status' in result) || result.status === 'running')
-        throw unexpected('POST /chat with stream: false');
+      if (typeof result !== 'object' || !('items' in result)) throw unexpected('POST /chat with stream: false');
       return result;
     },
     streamChat: (request, options = {}) =>
@@ -244,9 +252,17 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       const result = await dataOf(
         raw.POST('/chat', { ...call, body: chatBody(request, { stream: false, background: true }) }),
       );
-      if (typeof result !== 'object' || !('status' in result) || result.status !== 'running')
+      if (typeof result !== 'object' || !('status' in result) || result.status !== 'running' || !('turn_id' in result))
         throw unexpected('POST /chat with background: true');
       return result;
+    },
+    async queueBackgroundChat(request, call = {}) {
+      const result = await dataOf(
+        raw.POST('/chat', { ...call, body: { ...chatBody(request, { stream: false, background: true }), on_busy: 'queue' } }),
+      );
+      if (typeof result !== 'object' || !('status' in result) || (result.status !== 'running' && result.status !== 'queued'))
+        throw unexpected('POST /chat with background: true, on_busy: queue');
+      return result as TurnAccepted | TurnQueued;
     },
     getTurn: (threadId, turnId, call = {}) =>
       dataOf(raw.GET('/threads/{thread_id}/turns/{turn_id}', { ...call, ...onTurn(threadId, turnId) })),
@@ -329,5 +345,6 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
         options,
       ),
     getUsage: (call = {}) => dataOf(raw.GET('/usage', call)),
+    getModels: (call = {}) => dataOf(raw.GET('/models', call)),
   };
 }

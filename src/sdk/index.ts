@@ -60,7 +60,11 @@ export type {
   ThreadList,
   ThreadSummary,
   TurnAccepted,
+  TurnQueued,
   TurnState,
+  ModelCatalogue,
+  CodexModel,
+  ChatContentPart,
   Usage,
   UserUsage,
 } from './types';

@@ -2,12 +2,14 @@ import type { TurnRun } from '../../codex/turnRun';
 import { originalChatResult, originalPrompt, originalSseOf, sessionEvent } from '../../compat/chat';
 import { isOriginal } from '../../compat/profile';
 import { ORIGINAL_ENDPOINTS, ORIGINAL_THREADS_LIMIT, originalHistory, originalThreadList } from '../../compat/threads';
-import { GoneError, NotFoundError } from '../../errors';
+import { GoneError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../errors';
+import { modelCatalogue } from '../../codex/modelList';
+import type { StartTurnRequest } from '../../codex/session';
 import type { AuthenticatedUser } from '../../auth/types';
 import type { Logger } from '../../logger';
 import type { BridgeMetrics } from '../../metrics/bridgeMetrics';
 import type { Handlers } from '../operations';
-import { optional, promptOf, threadIdOf } from '../chatPrompt';
+import { imagesOf, optional, promptOf, textOf, threadIdOf } from '../chatPrompt';
 import { streamTurn, type StreamOptions } from '../sse';
 import { documentForPrefix, forwardedPrefix } from '../spec';
 import { StreamLimiter } from '../streamLimiter';
@@ -148,22 +150,43 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
     chat: async ({ body, user, res }) => {
       await assertModelCredential(services.config);
       const original = isOriginal(res);
-      const prompt = original ? originalPrompt(body.messages) : promptOf(body.messages);
+      const images = original ? [] : imagesOf(body.messages);
+      const prompt = original
+        ? originalPrompt(body.messages.map((message) => ({ content: textOf(message.content) })))
+        : promptOf(body.messages, images.length > 0);
       const streaming = (body.stream ?? true) && !body.background;
       services.load.assertCanTakeWork();
       const releaseStream = streaming ? streams.acquire(userOf(user)) : () => undefined;
       try {
         return await withSession(services, user, async (session) => {
-          const run = await session.startTurn({
+          // A caller who leaves while its turn waits in the queue takes it out (background turns stay).
+          const left = new AbortController();
+          if (!body.background) res.once('close', () => left.abort());
+          const turnRequest: StartTurnRequest = {
             threadId: threadIdOf(body),
             prompt,
             model: optional(body.model),
+            effort: optional(body.effort),
+            summary: optional(body.summary),
+            outputSchema: optional(body.output_schema),
+            images,
+            onBusy: optional(body.on_busy),
+            signal: left.signal,
             // The original profile sends codex's notifications as they are: the turn keeps them.
             rawEvents: original || (body.raw_events ?? false),
             approvalPolicy: optional(body.approval_policy),
             sandbox: optional(body.sandbox),
             cwd: optional(body.cwd),
-          });
+          };
+          if (body.background && turnRequest.onBusy === 'queue' && session.queueTurn) {
+            const queued = await session.queueTurn(turnRequest);
+            if (queued) {
+              // Nobody waits for it here: its start (or failure) is the thread's business from now on.
+              queued.started.catch((error: Error) => logger.info({ err: error.message }, 'a queued turn did not start'));
+              return { status: 202, body: { thread_id: turnRequest.threadId ?? '', status: 'queued', position: queued.position } };
+            }
+          }
+          const run = await session.startTurn(turnRequest);
           if (body.background) {
             return {
               status: 202,
@@ -277,6 +300,12 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
       const decision = pending.answer(body);
       return { status: 200, body: { request_id: params.request_id, decision } };
     },
+
+    getModels: async ({ user }) =>
+      withSession(services, user, async (session) => {
+        if (!session.listModels) throw new ServiceUnavailableError('this session cannot list models', 30, 'models-unavailable');
+        return { status: 200, body: modelCatalogue(await session.listModels(), services.config.model) };
+      }),
 
     getUsage: async ({ user }) => ({ status: 200, body: await services.sessions.usageOf(userOf(user)) }),
 

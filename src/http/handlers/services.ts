@@ -31,7 +31,7 @@ export type ChatSession = Pick<
   | 'deleteThread'
   | 'startReview'
 > &
-  Partial<Pick<CodexSession, 'listModels'>>;
+  Partial<Pick<CodexSession, 'listModels' | 'queueTurn'>>;
 
 export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
