@@ -2,7 +2,7 @@ import type { TurnRun } from '../../codex/turnRun';
 import { originalChatResult, originalPrompt, originalSseOf, sessionEvent } from '../../compat/chat';
 import { isOriginal } from '../../compat/profile';
 import { ORIGINAL_ENDPOINTS, ORIGINAL_THREADS_LIMIT, originalHistory, originalThreadList } from '../../compat/threads';
-import { GoneError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../errors';
+import { GoneError, NotFoundError, ServiceUnavailableError } from '../../errors';
 import { modelCatalogue } from '../../codex/modelList';
 import type { StartTurnRequest } from '../../codex/session';
 import type { AuthenticatedUser } from '../../auth/types';
