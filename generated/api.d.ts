@@ -145,7 +145,8 @@ export interface paths {
          *     With `stream: true` (the default) the answer is `text/event-stream`. Every event has an increasing
          *     `id:` (its sequence number within the turn), an `event:` name equal to the JSON `data`'s `type`, and
          *     the data is one of the `ChatEvent` schemas. The first event is `turn.started`; the last is
-         *     `turn.completed` or, when the turn could not finish, an `error`; then comes `data: [DONE]`. A comment
+         *     `turn.completed` or, when the turn could not finish, a `turn.error` (`error` with
+         *     `SSE_LEGACY_ERROR_EVENT=true`); then comes `data: [DONE]`. A comment
          *     line `: keepalive` is sent every `SSE_KEEPALIVE_SECONDS` (15 s) while the turn is quiet.
          *     With `raw_events: true`, codex's own notifications for the turn are sent too, unchanged, as `codex`
          *     events.
@@ -275,6 +276,11 @@ export interface paths {
          *     stream got: past `TURN_EVENTS_MAX_BYTES` both lack the later deltas and the delta at the cut says
          *     `truncated: true`. When the finished turn's events were evicted to bound memory, the answer is 410
          *     `events-evicted` (the turn stays readable at `GET /threads/{thread_id}/turns/{turn_id}`).
+         *
+         *     A plain browser `EventSource` can follow a turn here: after `[DONE]` it reconnects with the last
+         *     `id:` it saw as `Last-Event-ID`, and a finished turn with nothing after that id answers 204 No
+         *     Content, which (per the WHATWG HTML standard) stops the EventSource from reconnecting. The failure
+         *     event is named `turn.error` so that it does not share a listener with EventSource's own `error`.
          */
         get: operations["streamTurnEvents"];
         put?: never;
@@ -1214,13 +1220,13 @@ export interface components {
             error: components["schemas"]["TurnError"] | null;
             usage: components["schemas"]["Usage"] | null;
         };
-        /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. */
+        /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. Named `turn.error`, not `error`, because an EventSource's own `error` event (a lost connection) would share the listener; `SSE_LEGACY_ERROR_EVENT=true` sends it under its old name `error` (SSE `event:` and `type`) for clients written against it. */
         ErrorEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "error";
+            type: "turn.error";
             thread_id: string;
             turn_id: string;
             /** @description `model_error`, `turn_timeout`, `storage_error` (codex could not save the thread), `codex_exited` or `internal_error`. */
@@ -2350,6 +2356,13 @@ export interface operations {
                 content: {
                     "text/event-stream": string;
                 };
+            };
+            /** @description The turn has ended and the client has had every event up to `Last-Event-ID` (or `after`); nothing more will come. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

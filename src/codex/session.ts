@@ -473,10 +473,10 @@ export class CodexSession {
       const message = `the turn did not finish within ${this.settings.turnTimeoutMs / 1000} s and was interrupted`;
       // Codex reports the interrupt as any other; the fetched turn must still say why it ended.
       run.settleAs('interrupted', { message, code: 'turn_timeout' });
-      run.emit({ type: 'error', code: 'turn_timeout', message, will_retry: false });
+      run.emit({ type: 'turn.error', code: 'turn_timeout', message, will_retry: false });
       void this.interrupt(run.threadId).catch(() => undefined);
       setTimeout(() => {
-        run.finish('interrupted', { message: 'turn deadline reached', code: 'turn_timeout' }, 'error', 'turn_timeout');
+        run.finish('interrupted', { message: 'turn deadline reached', code: 'turn_timeout' }, 'turn.error', 'turn_timeout');
       }, INTERRUPT_SETTLE_MS).unref();
     }, this.settings.turnTimeoutMs);
     timer.unref();
@@ -501,7 +501,7 @@ export class CodexSession {
   private failAllTurns(reason: string): void {
     for (const run of this.runningTurns.values()) {
       for (const pending of [...run.approvals.values()]) pending.settle('cancel', 'turn_ended');
-      run.finish('failed', { message: reason, code: 'codex_exited' }, 'error', 'codex_exited');
+      run.finish('failed', { message: reason, code: 'codex_exited' }, 'turn.error', 'codex_exited');
     }
     this.runningTurns.clear();
     this.startingThreads.clear();

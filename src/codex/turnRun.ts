@@ -82,6 +82,11 @@ export class TurnRun {
     readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
+  /** The sequence number of the latest event (0 before the first). */
+  get lastEventId(): number {
+    return this.lastSeq;
+  }
+
   get finished(): boolean {
     return this.status !== 'running';
   }
@@ -170,7 +175,7 @@ export class TurnRun {
   finish(
     codexStatus: TurnStatus,
     codexError: TurnError | null,
-    endEvent: 'turn.completed' | 'error',
+    endEvent: 'turn.completed' | 'turn.error',
     errorCode = 'internal_error',
   ): void {
     if (this.finished) return;
@@ -179,7 +184,7 @@ export class TurnRun {
     if (endEvent === 'turn.completed') {
       this.emit({ type: 'turn.completed', status, error, usage: this.usage });
     } else {
-      this.emit({ type: 'error', code: errorCode, message: error?.message ?? 'turn ended', will_retry: false });
+      this.emit({ type: 'turn.error', code: errorCode, message: error?.message ?? 'turn ended', will_retry: false });
     }
     this.status = status;
     this.error = error;

@@ -105,6 +105,8 @@ export const envSchema = z
     REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
     SSE_MAX_BACKLOG_BYTES: positiveInt.default(MIB),
     SSE_STALL_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    SSE_LEGACY_ERROR_EVENT: booleanFromEnv.default(false),
+    USER_EVENTS_KEPT: positiveInt.default(1000),
     STORAGE_MIN_FREE_BYTES: z.coerce.number().int().nonnegative().default(256 * MIB),
     DATA_DIR_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
     CODEX_RECYCLE_AFTER_THREADS: z.coerce.number().int().nonnegative().default(200),
@@ -288,6 +290,10 @@ export interface Config {
   /** A stream whose unsent data stays above this for sseStallTimeoutMs is cut (the client resumes with Last-Event-ID). */
   sseMaxBacklogBytes: number;
   sseStallTimeoutMs: number;
+  /** The failure event of turn streams goes out under its old name `error` instead of `turn.error`. */
+  sseLegacyErrorEvent: boolean;
+  /** Events of GET /events a user's stream keeps for Last-Event-ID resumes. */
+  userEventsKept: number;
   /** /status reports `degraded` below this much free space in BASE_DATA_DIR. */
   storageMinFreeBytes: number;
   /** Creating a user's data directory gives up after this long (a hung or odd filesystem). */
@@ -381,6 +387,8 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
     sseMaxBacklogBytes: env.SSE_MAX_BACKLOG_BYTES,
     sseStallTimeoutMs: env.SSE_STALL_TIMEOUT_SECONDS * 1000,
+    sseLegacyErrorEvent: env.SSE_LEGACY_ERROR_EVENT,
+    userEventsKept: env.USER_EVENTS_KEPT,
     storageMinFreeBytes: env.STORAGE_MIN_FREE_BYTES,
     dataDirTimeoutMs: env.DATA_DIR_TIMEOUT_SECONDS * 1000,
     codexRecycleAfterThreads: env.CODEX_RECYCLE_AFTER_THREADS,

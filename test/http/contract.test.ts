@@ -136,11 +136,11 @@ describe('POST /chat', () => {
     const { app, sessions } = appWithDoubles();
     sessions.sessionOf('default').script = (run) => {
       run.emit({ type: 'message.delta', item_id: 'm', delta: 'par' });
-      run.finish('failed', { message: 'codex app-server exited (killed by SIGKILL)', code: 'codex_exited' }, 'error', 'codex_exited');
+      run.finish('failed', { message: 'codex app-server exited (killed by SIGKILL)', code: 'codex_exited' }, 'turn.error', 'codex_exited');
     };
     const res = await request(app).post('/chat').send({ messages: [{ content: 'ping' }] }).expect(200);
     const events = jsonEvents(res.text);
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'codex_exited', will_retry: false });
+    expect(events.at(-1)).toMatchObject({ type: 'turn.error', code: 'codex_exited', will_retry: false });
     expect(parseSse(res.text).at(-1)?.data).toBe('[DONE]');
   });
 

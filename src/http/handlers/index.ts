@@ -8,7 +8,7 @@ import type { Logger } from '../../logger';
 import type { BridgeMetrics } from '../../metrics/bridgeMetrics';
 import type { Handlers } from '../operations';
 import { optional, promptOf, threadIdOf } from '../chatPrompt';
-import { streamTurn, type StreamOptions } from '../sse';
+import { legacyErrorSse, streamTurn, type StreamOptions } from '../sse';
 import { documentForPrefix, forwardedPrefix } from '../spec';
 import { StreamLimiter } from '../streamLimiter';
 import { READINESS_CHECKS, readinessCauses } from '../health/readiness';
@@ -54,6 +54,7 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
     keepaliveMs: services.config.sseKeepaliveMs,
     maxBacklogBytes: services.config.sseMaxBacklogBytes,
     stallTimeoutMs: services.config.sseStallTimeoutMs,
+    ...(services.config.sseLegacyErrorEvent && { format: legacyErrorSse }),
     ...options,
   });
 
@@ -233,6 +234,11 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
         );
       const lastEventId = req.get('last-event-id');
       const afterSeq = lastEventId !== undefined ? Number(lastEventId) : (query.after ?? 0);
+      // An EventSource reconnects after every end of stream; 204 is the WHATWG way to tell it the turn is over.
+      if (run.finished && afterSeq > 0 && afterSeq >= run.lastEventId) {
+        res.status(204).set('X-Thread-Id', run.threadId).set('X-Turn-Id', run.turnId).end();
+        return 'streamed';
+      }
       const release = streams.acquire(userOf(user));
       try {
         await streamTurn(res, run, streamOptions({ afterSeq }));

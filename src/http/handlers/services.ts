@@ -56,6 +56,7 @@ export interface Services {
     | 'eventsMaxBytes'
     | 'sseMaxBacklogBytes'
     | 'sseStallTimeoutMs'
+    | 'sseLegacyErrorEvent'
     | 'codexHome'
     | 'multiUser'
     | 'isolation'
