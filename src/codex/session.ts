@@ -28,6 +28,9 @@ import { applyNotification, emitRaw } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
 import { TurnRun } from './turnRun';
 import type { UsageStore } from './usageStore';
+import type { UserEventBody } from './userEvents';
+
+export type ThreadEvent = Extract<UserEventBody, { type: `thread.${string}` }>;
 
 type ThreadSummary = components['schemas']['ThreadSummary'];
 type ThreadList = components['schemas']['ThreadList'];
@@ -66,6 +69,8 @@ export type SessionSettings = Pick<
   workspace: string;
   /** Called for every turn that starts, so that it can be found after it ends. */
   onTurnStarted?: (run: TurnRun) => void;
+  /** Told what happened to a thread outside turns (renamed, archived...), for the user's event stream. */
+  onThreadEvent?: (event: ThreadEvent) => void;
 };
 
 /** Thread-level notifications kept per thread, and threads kept, before a turn takes them. */
@@ -335,6 +340,7 @@ export class CodexSession {
   async rename(threadId: string, name: string): Promise<ThreadSummary> {
     await this.readThread(threadId);
     await this.call('thread/name/set', { threadId, name }, threadId);
+    this.settings.onThreadEvent?.({ type: 'thread.renamed', thread_id: threadId, name });
     return this.readThread(threadId);
   }
 
@@ -343,6 +349,7 @@ export class CodexSession {
     await this.readThread(threadId);
     await this.call('thread/archive', { threadId }, threadId);
     this.loadedThreads.delete(threadId);
+    this.settings.onThreadEvent?.({ type: 'thread.archived', thread_id: threadId });
   }
 
   async stop(): Promise<void> {

@@ -66,6 +66,8 @@ export class TurnRun {
   /** Streams reading the events now: their turn is never evicted under them. */
   readers = 0;
   budget: EventBudget | undefined;
+  /** Told every event kept, as it is kept (the user's event stream follows the turn through it). */
+  onEvent: ((event: BridgeEvent) => void) | undefined;
   /** Decided by the bridge before codex's own end arrives (deadline, unsaved thread): it wins over codex's. */
   private outcome: { status: TurnStatus; error: TurnError } | undefined;
   private lastSeq = 0;
@@ -100,6 +102,7 @@ export class TurnRun {
     this.lastSeq += 1;
     this.events.push({ seq: this.lastSeq, event });
     this.wake();
+    this.onEvent?.(event);
   }
 
   /**

@@ -119,7 +119,8 @@ export class UsageStore {
   }
 }
 
-async function writeAtomically(file: string, content: string): Promise<void> {
+/** Written beside and renamed over: a reader never sees half a file. */
+export async function writeAtomically(file: string, content: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await fs.writeFile(`${file}.tmp`, content, { mode: 0o600 });
   await fs.rename(`${file}.tmp`, file);

@@ -14,6 +14,7 @@ import { StreamLimiter } from '../streamLimiter';
 import { READINESS_CHECKS, readinessCauses } from '../health/readiness';
 import { problemType } from '../errors';
 import { assertModelCredential } from './modelCredential';
+import { createEventHandlers } from './events';
 import { createOpenAiHandlers } from './openai';
 import type { Services } from './services';
 import { userOf, withSession } from './withSession';
@@ -60,6 +61,7 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
 
   return {
     ...createOpenAiHandlers(services, { streams, streamOptions, logger }),
+    ...createEventHandlers(services, streams),
 
     getServiceInfo: async () => ({
       status: 200,
