@@ -13,6 +13,8 @@ export type {
   TokenSource,
 } from './client';
 export type { FollowOptions } from './followTurn';
+export type { UserEventsOptions } from './userEvents';
+export { verifyWebhook, WebhookVerificationError } from './webhooks';
 export { BridgeProblemError, BridgeProtocolError } from './errors';
 export type {
   Approval,
@@ -48,4 +50,12 @@ export type {
   TurnState,
   Usage,
   UserUsage,
+  StreamedUserEvent,
+  UserEvent,
+  UserEventType,
+  WebhookDelivery,
+  WebhookPayload,
+  WebhookSubscription,
+  WebhookSubscriptionCreated,
+  WebhookSubscriptionRequest,
 } from './types';
