@@ -144,6 +144,19 @@ describe('POST /chat', () => {
     expect(parseSse(res.text).at(-1)?.data).toBe('[DONE]');
   });
 
+  it('SSE_LEGACY_ERROR_EVENT=true names the failure event `error` again (event and type); the default profile otherwise unchanged', async () => {
+    const { app, sessions } = appWithDoubles({ SSE_LEGACY_ERROR_EVENT: 'true' });
+    sessions.sessionOf('default').script = (run) => {
+      run.emit({ type: 'message.delta', item_id: 'm', delta: 'par' });
+      run.finish('failed', { message: 'codex app-server exited', code: 'codex_exited' }, 'turn.error', 'codex_exited');
+    };
+    const res = await request(app).post('/chat').send({ messages: [{ content: 'ping' }] }).expect(200);
+    const sse = parseSse(res.text);
+    expect(sse.map((event) => event.event)).toEqual(['turn.started', 'message.delta', 'error', undefined]);
+    expect(JSON.parse(sse[2]?.data ?? '{}')).toMatchObject({ type: 'error', code: 'codex_exited', will_retry: false });
+    expect(JSON.parse(sse[1]?.data ?? '{}')).toMatchObject({ type: 'message.delta', delta: 'par' });
+  });
+
   it.each([
     ['no messages', {}, '/body/messages'],
     ['empty messages', { messages: [] }, '/body/messages'],
