@@ -125,7 +125,7 @@ describe('webhooks', () => {
     const receiving = new Webhook(secret);
     expect(() => receiving.verify(delivery.body, headersOf(delivery))).not.toThrow();
 
-    const signature = headersOf(delivery)['webhook-signature'];
+    const signature = headersOf(delivery)['webhook-signature'] ?? '';
     const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
     expect(() => receiving.verify(delivery.body, { ...headersOf(delivery), 'webhook-signature': flipped })).toThrow(WebhookVerificationError);
     expect(() => receiving.verify(delivery.body.replace('completed', 'failed'), headersOf(delivery))).toThrow(WebhookVerificationError);
