@@ -78,7 +78,7 @@ describeInChromium('EventSource in Chromium', () => {
       const done = new Promise<void>((resolve) => {
         for (const name of ['turn.started', 'turn.completed']) {
           source.addEventListener(name, (message) => {
-            const data = JSON.parse((message as MessageEvent<string>).data) as { type: string; thread_id: string };
+            const data = JSON.parse(String((message as MessageEvent).data)) as { type: string; thread_id: string };
             events.push({ type: data.type, id: (message as MessageEvent).lastEventId, thread_id: data.thread_id });
             if (name === 'turn.completed') resolve();
           });

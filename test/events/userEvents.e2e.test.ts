@@ -101,7 +101,7 @@ describe('GET /events', () => {
       .send({ messages: [{ content: 'write it' }], background: true, approval_policy: 'untrusted' });
     expect(started.status).toBe(202);
     await stream.waitFor((events) => events.some((event) => event.event === 'approval.requested'), 30_000);
-    const requested = userEvents(stream.events).find(({ data }) => data.type === 'approval.requested')?.data as {
+    const requested = userEvents(stream.events).find(({ data }) => data.type === 'approval.requested')?.data as unknown as {
       thread_id: string;
       approval: { request_id: string; kind: string };
     };
