@@ -135,9 +135,15 @@ export class TargetGuard {
   }
 }
 
+/** A subscription request waits at most this long for its host to resolve. */
+const RESOLVE_TIMEOUT_MS = 5000;
+
 function resolveAll(host: string): Promise<dns.LookupAddress[]> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TargetRefused(`'${host}' did not resolve within ${RESOLVE_TIMEOUT_MS / 1000} s`)), RESOLVE_TIMEOUT_MS);
+    timer.unref();
     dns.lookup(host, { all: true }, (error, addresses) => {
+      clearTimeout(timer);
       if (error) reject(new TargetRefused(`'${host}' does not resolve (${error.code ?? error.message})`));
       else resolve(addresses);
     });
