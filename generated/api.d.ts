@@ -145,7 +145,8 @@ export interface paths {
          *     With `stream: true` (the default) the answer is `text/event-stream`. Every event has an increasing
          *     `id:` (its sequence number within the turn), an `event:` name equal to the JSON `data`'s `type`, and
          *     the data is one of the `ChatEvent` schemas. The first event is `turn.started`; the last is
-         *     `turn.completed` or, when the turn could not finish, an `error`; then comes `data: [DONE]`. A comment
+         *     `turn.completed` or, when the turn could not finish, a `turn.error` (`error` with
+         *     `SSE_LEGACY_ERROR_EVENT=true`); then comes `data: [DONE]`. A comment
          *     line `: keepalive` is sent every `SSE_KEEPALIVE_SECONDS` (15 s) while the turn is quiet.
          *     With `raw_events: true`, codex's own notifications for the turn are sent too, unchanged, as `codex`
          *     events.
@@ -445,6 +446,11 @@ export interface paths {
          *     stream got: past `TURN_EVENTS_MAX_BYTES` both lack the later deltas and the delta at the cut says
          *     `truncated: true`. When the finished turn's events were evicted to bound memory, the answer is 410
          *     `events-evicted` (the turn stays readable at `GET /threads/{thread_id}/turns/{turn_id}`).
+         *
+         *     A plain browser `EventSource` can follow a turn here: after `[DONE]` it reconnects with the last
+         *     `id:` it saw as `Last-Event-ID`, and a finished turn with nothing after that id answers 204 No
+         *     Content, which (per the WHATWG HTML standard) stops the EventSource from reconnecting. The failure
+         *     event is named `turn.error` so that it does not share a listener with EventSource's own `error`.
          */
         get: operations["streamTurnEvents"];
         put?: never;
@@ -565,6 +571,117 @@ export interface paths {
          *     `effort` against this list (400 naming the field).
          */
         get: operations["getModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's event stream, across all threads
+         * @description Server-Sent Events of what happens on all the caller's threads, one event per thing (no deltas):
+         *     `turn.started`, `turn.completed` / `turn.failed` / `turn.interrupted`, `approval.requested` /
+         *     `approval.resolved` (every kind of request codex waits on), `thread.renamed`, `thread.archived`,
+         *     `thread.deleted`. Each has an increasing `id:` and an `event:` name equal to the JSON `data`'s `type`
+         *     (see `UserEvent`); the stream never ends by itself (`: keepalive` comments while quiet).
+         *
+         *     Without `Last-Event-ID` or `after` it starts with what happens from now on. A client that reconnects
+         *     with `Last-Event-ID` (as an `EventSource` does by itself) gets every event it missed, in order, as long
+         *     as the bridge still keeps it (the latest `USER_EVENTS_KEPT` per user, in memory); `after=0` replays all
+         *     that is kept. Ids grow across restarts, so an id from before one gets what is kept since.
+         *
+         *     **Browsers.** A plain `new EventSource('/events')` works where the bridge needs no token
+         *     (`SECURITY_METHOD=None`, also with `?user_id=` under `ALLOW_USER_ID_OVERRIDE`), or where a same-origin
+         *     reverse proxy turns a session cookie into the bearer token (e.g. oauth2-proxy in front of the bridge,
+         *     `withCredentials` for another origin listed in `CORS_ORIGINS`). With a bearer token or API key use a
+         *     fetch-based SSE client that can set `Authorization`: the bridge's SDK (`client.events()`),
+         *     `@microsoft/fetch-event-source`, or the `eventsource` package with its `fetch` option. The bridge takes
+         *     no token in the query string: URLs end up in logs.
+         */
+        get: operations["streamUserEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's webhook subscriptions */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to the caller's events
+         * @description The bridge POSTs each chosen event of the caller's (a `WebhookPayload`, see `webhooks` in this document)
+         *     to `url`, signed per Standard Webhooks with the `secret` of the answer, which is shown only here. A
+         *     delivery that gets no 2xx is retried with backoff (`WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_RETRY_BASE_SECONDS`);
+         *     none ever holds up a turn. The URL must be https (`WEBHOOK_ALLOW_HTTP`), on an allowed host
+         *     (`WEBHOOK_ALLOWED_HOSTS`), and resolve to public addresses only unless in `WEBHOOK_ALLOWED_NETWORKS`;
+         *     otherwise the answer is 403 `webhook-target-forbidden` naming `/body/url`. The address is checked again
+         *     on every delivery, as it is connected to.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `id` of the subscription, from `POST /webhooks`. */
+                webhook_id: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe
+         * @description No more deliveries start; retries already scheduled still go out.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `id` of the subscription, from `POST /webhooks`. */
+                webhook_id: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A subscription's delivery log
+         * @description The latest 100 deliveries of the subscription, newest first, each with every attempt (status or error,
+         *     duration) and when the next retry is due. The log is kept in memory: it starts empty when the bridge restarts.
+         */
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -748,7 +865,33 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    userEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A user event, delivered to a webhook receiver
+         * @description What the bridge POSTs to a subscription's URL (`POST /webhooks`) or the operator's `WEBHOOK_URL`, per
+         *     Standard Webhooks: `webhook-id` (the same on every retry), `webhook-timestamp` (Unix seconds of the
+         *     attempt) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` with the
+         *     secret's bytes). Verify with any Standard Webhooks library (`new Webhook(secret).verify(body, headers)`
+         *     of the `standardwebhooks` npm package, or the SDK's `verifyWebhook`) and de-duplicate on `webhook-id`.
+         *     Any 2xx counts as delivered; anything else (or no answer within `WEBHOOK_TIMEOUT_SECONDS`) is retried.
+         */
+        post: operations["receiveUserEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Liveness: {
@@ -1344,6 +1487,56 @@ export interface components {
             /** @description Model responses counted. */
             responses: number;
         };
+        WebhookSubscriptionRequest: {
+            /**
+             * Format: uri
+             * @description Where to POST; https (http only with `WEBHOOK_ALLOW_HTTP`), no credentials in it.
+             */
+            url: string;
+            /** @description What to send; default `turn.completed`, `turn.failed`, `approval.requested`. */
+            events?: components["schemas"]["UserEventType"][];
+            description?: string;
+        };
+        WebhookSubscription: {
+            id: string;
+            url: string;
+            events: components["schemas"]["UserEventType"][];
+            description: string | null;
+            created_at: string;
+        };
+        WebhookSubscriptionCreated: {
+            id: string;
+            url: string;
+            events: components["schemas"]["UserEventType"][];
+            description: string | null;
+            created_at: string;
+            /** @description The Standard Webhooks signing secret (`whsec_...`); shown only in this answer. */
+            secret: string;
+        };
+        WebhookSubscriptionList: {
+            webhooks: components["schemas"]["WebhookSubscription"][];
+        };
+        WebhookAttempt: {
+            attempted_at: string;
+            /** @description The receiver's status; null when it did not answer. */
+            status_code: number | null;
+            /** @description Why the attempt failed (refused address, timeout, status); null when it succeeded. */
+            error: string | null;
+            duration_ms: number;
+        };
+        WebhookDelivery: {
+            /** @description The `webhook-id` header of every attempt (receivers de-duplicate on it). */
+            id: string;
+            event_type: components["schemas"]["UserEventType"];
+            created_at: string;
+            /** @enum {string} */
+            state: "pending" | "delivered" | "failed";
+            attempts: components["schemas"]["WebhookAttempt"][];
+            next_attempt_at: string | null;
+        };
+        WebhookDeliveryList: {
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        };
         /** @description Token counts reported by the model. */
         Usage: {
             input_tokens: number;
@@ -1774,13 +1967,13 @@ export interface components {
             /** @description With `output_schema`: the final answer parsed as JSON and checked against the schema (`null` when it did not match); absent without it. */
             output?: unknown;
         };
-        /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. */
+        /** @description Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. Named `turn.error`, not `error`, because an EventSource's own `error` event (a lost connection) would share the listener; `SSE_LEGACY_ERROR_EVENT=true` sends it under its old name `error` (SSE `event:` and `type`) for clients written against it. */
         ErrorEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "error";
+            type: "turn.error";
             thread_id: string;
             turn_id: string;
             /** @description `model_error`, `turn_timeout`, `storage_error` (codex could not save the thread), `codex_exited` or `internal_error`. */
@@ -1806,6 +1999,116 @@ export interface components {
         };
         /** @description The JSON `data` of one SSE event of a turn; `type` equals the SSE `event:` name. */
         ChatEvent: components["schemas"]["TurnStartedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ReasoningDeltaEvent"] | components["schemas"]["ReasoningCompletedEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolOutputDeltaEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["UsageEvent"] | components["schemas"]["ApprovalRequestedEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["DiffUpdatedEvent"] | components["schemas"]["ReviewCompletedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["CodexEvent"];
+        /** @description A turn started on one of the user's threads (new or continued). */
+        UserTurnStartedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn.started";
+            thread_id: string;
+            turn_id: string;
+            thread_created: boolean;
+            /** @description ISO 8601 time the bridge saw it happen. */
+            occurred_at: string;
+        };
+        /** @description A turn ended; `type` says how (`turn.completed`, `turn.failed`, `turn.interrupted`), as `status` does. */
+        UserTurnEndedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn.completed" | "turn.failed" | "turn.interrupted";
+            thread_id: string;
+            turn_id: string;
+            /** @enum {string} */
+            status: "completed" | "failed" | "interrupted";
+            /** @description The turn's last assistant message, if any. */
+            message: string | null;
+            error: components["schemas"]["TurnError"] | null;
+            usage: components["schemas"]["Usage"] | null;
+            /** @description ISO 8601 time the bridge saw it happen. */
+            occurred_at: string;
+        };
+        /** @description Codex waits for an answer (an approval of any kind): answer with `POST /threads/{thread_id}/approvals/{request_id}`. */
+        UserApprovalRequestedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval.requested";
+            thread_id: string;
+            turn_id: string;
+            approval: components["schemas"]["Approval"];
+            /** @description ISO 8601 time the bridge saw it happen. */
+            occurred_at: string;
+        };
+        /** @description An approval was answered, by a client or by the bridge. */
+        UserApprovalResolvedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval.resolved";
+            thread_id: string;
+            turn_id: string;
+            request_id: string;
+            decision: components["schemas"]["ApprovalDecision"];
+            /** @enum {string} */
+            resolved_by: "client" | "timeout" | "turn_ended" | "policy";
+            /** @description ISO 8601 time the bridge saw it happen. */
+            occurred_at: string;
+        };
+        /** @description A thread got a new name. */
+        UserThreadRenamedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.renamed";
+            thread_id: string;
+            name: string;
+            /** @description ISO 8601 time the bridge saw it happen. */
+            occurred_at: string;
+        };
+        /** @description A thread was archived. */
+        UserThreadArchivedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.archived";
+            thread_id: string;
+            /** @description ISO 8601 time the bridge saw it happen. */
+            occurred_at: string;
+        };
+        /** @description A thread was deleted for good. */
+        UserThreadDeletedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "thread.deleted";
+            thread_id: string;
+            /** @description ISO 8601 time the bridge saw it happen. */
+            occurred_at: string;
+        };
+        /** @description The JSON `data` of one SSE event of `GET /events`, and of a webhook delivery; `type` equals the SSE `event:` name. */
+        UserEvent: components["schemas"]["UserTurnStartedEvent"] | components["schemas"]["UserTurnEndedEvent"] | components["schemas"]["UserApprovalRequestedEvent"] | components["schemas"]["UserApprovalResolvedEvent"] | components["schemas"]["UserThreadRenamedEvent"] | components["schemas"]["UserThreadArchivedEvent"] | components["schemas"]["UserThreadDeletedEvent"];
+        /**
+         * @description The kinds of `UserEvent`.
+         * @enum {string}
+         */
+        UserEventType: "turn.started" | "turn.completed" | "turn.failed" | "turn.interrupted" | "approval.requested" | "approval.resolved" | "thread.renamed" | "thread.archived" | "thread.deleted";
+        /** @description The body of a webhook delivery (Standard Webhooks: `type`, `timestamp`, `data`), signed in `webhook-signature`. */
+        WebhookPayload: {
+            type: components["schemas"]["UserEventType"];
+            /** @description ISO 8601 time of the event (as `data.occurred_at`). */
+            timestamp: string;
+            /** @description Whose event it is; only in deliveries to the operator's endpoint (WEBHOOK_URL), which gets every user's. */
+            user_id?: string;
+            data: components["schemas"]["UserEvent"];
+        };
         OpenAIErrorBody: {
             error: {
                 message: string;
@@ -2285,6 +2588,8 @@ export interface components {
          *     bridge's own; without it, the operator's `API_COMPAT` applies. See README "Migrating from the original bridge".
          */
         ApiCompatHeader: "default" | "original";
+        /** @description `id` of the subscription, from `POST /webhooks`. */
+        WebhookIdPath: string;
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
         UserIdQuery: components["schemas"]["UserId"];
         /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
@@ -3236,6 +3541,13 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            /** @description The turn has ended and the client has had every event up to `Last-Event-ID` (or `after`); nothing more will come. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3439,6 +3751,182 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamUserEvents: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+                /** @description Same as `Last-Event-ID`, for clients that cannot set headers; `0` replays every kept event. */
+                after?: number;
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+                /** @description The `id:` of the last event the client received. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's events as Server-Sent Events (see `UserEvent`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's subscriptions (without their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/codex",
+                 *       "events": [
+                 *         "turn.completed",
+                 *         "turn.failed",
+                 *         "approval.requested"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookSubscriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description Subscribed; keep `secret` to verify deliveries. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description `id` of the subscription, from `POST /webhooks`. */
+                webhook_id: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                user_id?: components["parameters"]["UserIdQuery"];
+            };
+            header?: {
+                /** @description Acts as this user. Honoured only with `SECURITY_METHOD=None` and `ALLOW_USER_ID_OVERRIDE=true`. */
+                "X-User-Id"?: components["parameters"]["UserIdHeader"];
+            };
+            path: {
+                /** @description `id` of the subscription, from `POST /webhooks`. */
+                webhook_id: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -3693,6 +4181,32 @@ export interface operations {
             404: components["responses"]["OpenAIError"];
             502: components["responses"]["OpenAIError"];
             503: components["responses"]["OpenAIError"];
+        };
+    };
+    receiveUserEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-timestamp": string;
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx answer marks the delivery delivered. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the SDK as its own npm package in dist/sdk-package (codex-api-bridge-sdk): ESM and CJS bundles of
-// src/sdk, its .d.ts files, and a package.json whose only dependencies are the two libraries the SDK uses.
+// src/sdk, its .d.ts files, and a package.json whose only dependencies are the three libraries the SDK uses.
 // `npm run pack:sdk` packs it. Nothing of the server (express, codex, pino, dotenv) is in it.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -11,7 +11,7 @@ const esbuild = require('esbuild');
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist', 'sdk-package');
 const rootPackage = require(path.join(root, 'package.json'));
-const RUNTIME_DEPENDENCIES = ['openapi-fetch', 'eventsource-parser'];
+const RUNTIME_DEPENDENCIES = ['openapi-fetch', 'eventsource-parser', 'standardwebhooks'];
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, 'dist'), { recursive: true });

@@ -1,5 +1,5 @@
 /**
- * Renders the SSE event and item schemas (src/codex/bridgeEvents.ts) as OpenAPI 3.1 components.
+ * Renders the SSE event and item schemas (src/codex/bridgeEvents.ts, src/codex/userEvents.ts) as OpenAPI 3.1 components.
  * `--write` replaces the generated block of openapi.yaml (between its two markers) with them; a test keeps the two equal.
  */
 import fs from 'node:fs';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import YAML from 'yaml';
 import { bridgeEventComponents } from '../src/codex/bridgeEvents';
+import { userEventComponents } from '../src/codex/userEvents';
 
 export const GENERATED_MARKER =
   '    # ---- Generated from src/codex/bridgeEvents.ts by scripts/render-event-schemas.ts; a test keeps them equal.';
@@ -14,7 +15,7 @@ export const GENERATED_MARKER =
 export const GENERATED_END_MARKER = '    # ---- End of the generated block.';
 
 export function renderEventComponents(): Record<string, unknown> {
-  const definitions = bridgeEventComponents.map((schema) => ({ type: 'schema' as const, schema }));
+  const definitions = [...bridgeEventComponents, ...userEventComponents].map((schema) => ({ type: 'schema' as const, schema }));
   const components = new OpenApiGeneratorV31(definitions).generateComponents();
   return (components.components?.schemas ?? {}) as Record<string, unknown>;
 }

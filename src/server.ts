@@ -16,11 +16,13 @@ import { Isolation } from './isolation';
 import type { Logger } from './logger';
 import { BridgeMetrics } from './metrics/bridgeMetrics';
 import { ModelRelay } from './relay/modelRelay';
+import { WebhookService } from './webhooks/webhookService';
 import packageJson from '../package.json';
 
 export interface RunningBridge {
   server: http.Server;
   sessions: SessionManager;
+  webhooks: WebhookService;
   codex: CodexBinaryInfo;
   isolation: Isolation;
   relay: ModelRelay | undefined;
@@ -106,6 +108,13 @@ export async function startBridge(config: Config, logger: Logger, options: Start
   metrics.watch(sessions);
   usageSink.sessions = sessions;
   sessions.startCleanup();
+  const webhooks = new WebhookService(
+    config.webhooks,
+    config.baseDataDir,
+    logger.child({ component: 'webhooks' }),
+    `codex-api-bridge/${packageJson.version}`,
+  );
+  sessions.onUserEvent((user, event) => webhooks.handle(user, event));
   const connections = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerClient);
   const guard = new LoadGuard(config, () => sessions.eventLedger.shrinkTo(0));
   const app = createApp({
@@ -117,6 +126,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
       spec: loadSpec(),
       version: packageJson.version,
       identityProvider: authenticator.identityProvider,
+      webhooks,
       load: {
         memory: () => guard.memory(),
         assertCanTakeWork: () => guard.assertCanTakeWork(),
@@ -168,13 +178,14 @@ export async function startBridge(config: Config, logger: Logger, options: Start
       metricsServer?.close();
       metricsServer?.closeAllConnections();
       await sessions.shutdown(config.shutdownGraceMs);
+      webhooks.close();
       await relay?.close();
       server.closeAllConnections();
       await stopped;
     })();
     return closing;
   };
-  return { server, sessions, codex, isolation, relay, metrics, url, metricsUrl, close };
+  return { server, sessions, webhooks, codex, isolation, relay, metrics, url, metricsUrl, close };
 }
 
 /** A listen failure the operator can fix by changing one variable, told in one line naming it. */

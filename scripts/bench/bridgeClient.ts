@@ -93,7 +93,7 @@ export function chatStream(baseUrl: string, agent: http.Agent, options: ChatOpti
           const parsed = JSON.parse(data) as { status?: string; error?: { message?: string } | null };
           timing.ok = parsed.status === 'completed';
           if (!timing.ok) timing.error = `turn ${parsed.status ?? '?'}: ${parsed.error?.message ?? ''}`;
-        } else if (eventName === 'error') {
+        } else if (eventName === 'turn.error') {
           const parsed = JSON.parse(data) as { code?: string; message?: string };
           timing.error = `error event ${parsed.code ?? ''}: ${parsed.message ?? ''}`;
         }

@@ -5,7 +5,9 @@
    describing each event, and reports every event object as "not of type string". That one failure kind is
    dropped, and the check `sse_chat_events` below validates the streams properly: every `data` is a JSON
    `ChatEvent` of openapi.yaml (jsonschema, 2020-12) whose `type` is the SSE `event:` name, ids increase by
-   one, a chat stream starts with `turn.started`, ends with `turn.completed` or `error`, then `[DONE]`.
+   one, a chat stream starts with `turn.started`, ends with `turn.completed` or `turn.error`, then `[DONE]`.
+   GET /events never ends by itself (it is the user's live stream): fuzz.sh leaves it out; the events suite
+   (test/events/) covers it.
 
 2. Known bugs of src/ (reported, not fixed by the fuzzing work): failures matching them exactly are counted
    and listed in the summary instead of failing the run, so that the run catches anything new. Each entry
@@ -220,7 +222,7 @@ def sse_chat_events(ctx: Any, response: Any, case: Any) -> bool | None:
         assert events[0].get("id") == "1", "a chat stream's first id must be 1"
     if events and not cut_short:
         last = json.loads(events[-1]["data"]).get("type")
-        assert last in ("turn.completed", "error"), f"the last event is {last!r}, not turn.completed or error"
+        assert last in ("turn.completed", "turn.error"), f"the last event is {last!r}, not turn.completed or turn.error"
     return True
 
 

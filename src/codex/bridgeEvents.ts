@@ -324,7 +324,7 @@ export const turnCompletedEventSchema = z
 
 export const errorEventSchema = z
   .object({
-    type: z.literal('error'),
+    type: z.literal('turn.error'),
     ...turnRef,
     code: z
       .string()
@@ -337,7 +337,8 @@ export const errorEventSchema = z
   })
   .meta({
     id: 'ErrorEvent',
-    description: 'Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows.',
+    description:
+      "Something went wrong. With `will_retry: false` a `turn.completed` or the end of the stream follows. Named `turn.error`, not `error`, because an EventSource's own `error` event (a lost connection) would share the listener; `SSE_LEGACY_ERROR_EVENT=true` sends it under its old name `error` (SSE `event:` and `type`) for clients written against it.",
   });
 
 export const codexEventSchema = z

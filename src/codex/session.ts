@@ -35,6 +35,9 @@ import type { JsonObject, Notification, ServerRequest } from './rpc';
 import { codexReviewTarget } from './review';
 import { TurnRun } from './turnRun';
 import type { UsageStore } from './usageStore';
+import type { UserEventBody } from './userEvents';
+
+export type ThreadEvent = Extract<UserEventBody, { type: `thread.${string}` }>;
 
 type ThreadSummary = components['schemas']['ThreadSummary'];
 type ThreadList = components['schemas']['ThreadList'];
@@ -110,6 +113,8 @@ export type SessionSettings = Pick<
   onTurnStarted?: (run: TurnRun) => void;
   /** Called once a thread was deleted for good, so that the bridge's other records of it go too. */
   onThreadDeleted?: (threadId: string) => void;
+  /** Told what happened to a thread outside turns (renamed, archived...), for the user's event stream. */
+  onThreadEvent?: (event: ThreadEvent) => void;
 };
 
 /** Thread-level notifications kept per thread, and threads kept, before a turn takes them. */
@@ -576,6 +581,7 @@ export class CodexSession {
   async rename(threadId: string, name: string): Promise<ThreadSummary> {
     await this.readThread(threadId);
     await this.call('thread/name/set', { threadId, name }, threadId);
+    this.settings.onThreadEvent?.({ type: 'thread.renamed', thread_id: threadId, name });
     return this.readThread(threadId);
   }
 
@@ -584,6 +590,7 @@ export class CodexSession {
     await this.readThread(threadId);
     await this.call('thread/archive', { threadId }, threadId);
     this.loadedThreads.delete(threadId);
+    this.settings.onThreadEvent?.({ type: 'thread.archived', thread_id: threadId });
   }
 
   /** A new thread with the conversation of `threadId`, whole or through `throughTurnId`. */
@@ -665,6 +672,7 @@ export class CodexSession {
     this.threadNotes.delete(threadId);
     await this.usageStore.remove(threadId);
     this.settings.onThreadDeleted?.(threadId);
+    this.settings.onThreadEvent?.({ type: 'thread.deleted', thread_id: threadId });
   }
 
   async stop(): Promise<void> {
@@ -796,10 +804,10 @@ export class CodexSession {
       const message = `the turn did not finish within ${this.settings.turnTimeoutMs / 1000} s and was interrupted`;
       // Codex reports the interrupt as any other; the fetched turn must still say why it ended.
       run.settleAs('interrupted', { message, code: 'turn_timeout' });
-      run.emit({ type: 'error', code: 'turn_timeout', message, will_retry: false });
+      run.emit({ type: 'turn.error', code: 'turn_timeout', message, will_retry: false });
       void this.interrupt(run.threadId).catch(() => undefined);
       setTimeout(() => {
-        run.finish('interrupted', { message: 'turn deadline reached', code: 'turn_timeout' }, 'error', 'turn_timeout');
+        run.finish('interrupted', { message: 'turn deadline reached', code: 'turn_timeout' }, 'turn.error', 'turn_timeout');
       }, INTERRUPT_SETTLE_MS).unref();
     }, this.settings.turnTimeoutMs);
     timer.unref();
@@ -825,7 +833,7 @@ export class CodexSession {
   private failAllTurns(reason: string): void {
     for (const run of this.runningTurns.values()) {
       for (const pending of [...run.approvals.values()]) pending.settle('cancel', 'turn_ended');
-      run.finish('failed', { message: reason, code: 'codex_exited' }, 'error', 'codex_exited');
+      run.finish('failed', { message: reason, code: 'codex_exited' }, 'turn.error', 'codex_exited');
     }
     this.runningTurns.clear();
     this.startingThreads.clear();

@@ -17,6 +17,11 @@ import { EventLedger, TurnStore } from './turnStore';
 import type { TurnRun } from './turnRun';
 import { userDirectoryName } from './userDirectory';
 import { UsageStore } from './usageStore';
+import { UserEventHub } from './userEventHub';
+import type { UserEvent } from './userEvents';
+
+/** Told every user event as it happens (webhooks); `userId` as authenticated, `key` its directory name. */
+export type UserEventListener = (user: { userId: string; key: string }, event: UserEvent) => void;
 
 export { DEFAULT_USER } from '../isolation';
 
@@ -53,6 +58,7 @@ export type SessionManagerConfig = Pick<
   | 'codexRecycleAfterThreads'
   | 'codexRecycleRssBytes'
   | 'planTool'
+  | 'userEventsKept'
 >;
 
 export interface SessionLease {
@@ -76,6 +82,8 @@ export class SessionManager {
   private readonly starting = new Map<string, Promise<CodexSession>>();
   private readonly turnStores = new Map<string, TurnStore>();
   private readonly usageStores = new Map<string, UsageStore>();
+  private readonly userEventHubs = new Map<string, UserEventHub>();
+  private readonly userEventListeners = new Set<UserEventListener>();
   private cleanupTimer: NodeJS.Timeout | undefined;
   private acceptingNew = true;
   /** Every user's kept turn events together, under EVENTS_MAX_BYTES. */
@@ -157,6 +165,23 @@ export class SessionManager {
   findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined {
     if (turnId === undefined) return this.peek(userId)?.runningTurn(threadId);
     return this.turnStores.get(userDirectoryName(userId))?.find(threadId, turnId);
+  }
+
+  /** The user's events across threads (GET /events); never starts a process. */
+  userEvents(userId: string): UserEventHub {
+    const key = userDirectoryName(userId);
+    let hub = this.userEventHubs.get(key);
+    if (!hub) {
+      hub = new UserEventHub(this.config.userEventsKept, (event) => {
+        for (const listener of this.userEventListeners) listener({ userId, key }, event);
+      });
+      this.userEventHubs.set(key, hub);
+    }
+    return hub;
+  }
+
+  onUserEvent(listener: UserEventListener): void {
+    this.userEventListeners.add(listener);
   }
 
   /** The user's token totals over every thread the bridge recorded; never starts a process. */
@@ -294,6 +319,7 @@ export class SessionManager {
       throw new BadGatewayError(`codex app-server did not start: ${(error as Error).message}`, 'codex-start-failed');
     }
     const turns = this.turnStoreFor(key);
+    const userEvents = this.userEvents(userId);
     const started = new CodexSession(
       userId,
       server,
@@ -303,10 +329,12 @@ export class SessionManager {
         jailed: this.isolation.status.mechanism === 'bubblewrap',
         onTurnStarted: (run) => {
           turns.add(run);
+          userEvents.follow(run);
           void run.done.then(() => this.noteTurnStorage(run));
           this.observer.turnStarted(run);
         },
         onThreadDeleted: (threadId) => turns.forgetThread(threadId),
+        onThreadEvent: (event) => userEvents.publish(event),
       },
       this.usageStoreFor(key),
       logger,

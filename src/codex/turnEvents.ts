@@ -100,12 +100,12 @@ export function applyNotification(
       run.failedToSave = true;
       const text = `codex could not save the thread: ${message}`;
       run.settleAs('failed', { message: text, code: 'storage_error' });
-      run.emit({ type: 'error', code: 'storage_error', message: text, will_retry: false });
+      run.emit({ type: 'turn.error', code: 'storage_error', message: text, will_retry: false });
       break;
     }
     case 'error': {
       const { error, willRetry } = notifications.error.parse(params);
-      run.emit({ type: 'error', code: 'model_error', message: error.message, will_retry: willRetry });
+      run.emit({ type: 'turn.error', code: 'model_error', message: error.message, will_retry: willRetry });
       if (!willRetry && run.endsOnFatalError) run.finish('failed', normalizeTurnError(error), 'turn.completed');
       break;
     }

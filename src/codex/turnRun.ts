@@ -88,6 +88,8 @@ export class TurnRun {
   /** Streams reading the events now: their turn is never evicted under them. */
   readers = 0;
   budget: EventBudget | undefined;
+  /** Told every event kept, as it is kept (the user's event stream follows the turn through it). */
+  onEvent: ((event: BridgeEvent) => void) | undefined;
   /** Decided by the bridge before codex's own end arrives (deadline, unsaved thread): it wins over codex's. */
   private outcome: { status: TurnStatus; error: TurnError } | undefined;
   private lastSeq = 0;
@@ -104,6 +106,11 @@ export class TurnRun {
     readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
+  /** The sequence number of the latest event (0 before the first). */
+  get lastEventId(): number {
+    return this.lastSeq;
+  }
+
   get finished(): boolean {
     return this.status !== 'running';
   }
@@ -117,6 +124,7 @@ export class TurnRun {
     this.lastSeq += 1;
     this.events.push({ seq: this.lastSeq, event });
     this.wake();
+    this.onEvent?.(event);
   }
 
   /**
@@ -191,7 +199,7 @@ export class TurnRun {
   finish(
     codexStatus: TurnStatus,
     codexError: TurnError | null,
-    endEvent: 'turn.completed' | 'error',
+    endEvent: 'turn.completed' | 'turn.error',
     errorCode = 'internal_error',
   ): void {
     if (this.finished) return;
@@ -208,7 +216,7 @@ export class TurnRun {
     if (endEvent === 'turn.completed') {
       this.emit({ type: 'turn.completed', status, error, usage: this.usage, ...this.outputField() });
     } else {
-      this.emit({ type: 'error', code: errorCode, message: error?.message ?? 'turn ended', will_retry: false });
+      this.emit({ type: 'turn.error', code: errorCode, message: error?.message ?? 'turn ended', will_retry: false });
     }
     this.status = status;
     this.error = error;

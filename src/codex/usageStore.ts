@@ -125,7 +125,7 @@ export class UsageStore {
 }
 
 /** Two saves per turn: the folder is made only when a write finds it missing, not before every one. */
-async function writeAtomically(file: string, content: string): Promise<void> {
+export async function writeAtomically(file: string, content: string): Promise<void> {
   const temporary = `${file}.tmp`;
   try {
     await fs.writeFile(temporary, content, { mode: 0o600 });

@@ -41,7 +41,7 @@ export function originalEventsOf(run: TurnRun, event: BridgeEvent, seq: number):
     }
     case 'turn.started':
       return run.threadNotesTold > 0 ? [] : [turnStarted];
-    case 'error':
+    case 'turn.error':
       return event.code === 'model_error' ? [] : [{ type: 'error', thread_id: run.threadId, message: event.message }];
     default:
       return [];

@@ -1,6 +1,8 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_EVENTS, USER_EVENT_TYPES } from '../codex/userEventTypes';
+import { isCidr } from './cidr';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'TRUE', 'FALSE', 'True', 'False'])
@@ -110,6 +112,8 @@ export const envSchema = z
     REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
     SSE_MAX_BACKLOG_BYTES: positiveInt.default(MIB),
     SSE_STALL_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    SSE_LEGACY_ERROR_EVENT: booleanFromEnv.default(false),
+    USER_EVENTS_KEPT: positiveInt.default(1000),
     STORAGE_MIN_FREE_BYTES: z.coerce.number().int().nonnegative().default(256 * MIB),
     DATA_DIR_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
     CODEX_RECYCLE_AFTER_THREADS: z.coerce.number().int().nonnegative().default(200),
@@ -136,6 +140,23 @@ export const envSchema = z
       .pipe(z.enum(['warn', 'strict', 'off']))
       .default('warn'),
     KEYCLOAK_HEALTH_INTERVAL_SECONDS: nonNegativeNumber.default(60),
+    WEBHOOK_URL: optionalUrl,
+    WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ and at least 24 bytes in base64 (e.g. `echo whsec_$(openssl rand -base64 32)`)')
+        .optional(),
+    ),
+    WEBHOOK_EVENTS: list.pipe(z.array(z.enum(USER_EVENT_TYPES))),
+    WEBHOOK_ALLOWED_HOSTS: list.pipe(
+      z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$/, 'each entry must be a host name or *.suffix')),
+    ),
+    WEBHOOK_ALLOWED_NETWORKS: list.pipe(z.array(z.string().refine(isCidr, 'each entry must be an address or CIDR, e.g. 10.0.0.0/8'))),
+    WEBHOOK_ALLOW_HTTP: booleanFromEnv.default(false),
+    WEBHOOK_MAX_PER_USER: z.coerce.number().int().min(0).max(1000).default(10),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
+    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   });
 
 /** Checked on the raw environment, so that these are reported together with any other bad value. */
@@ -222,6 +243,27 @@ export interface ApiKeyConfig {
   inline: string | undefined;
 }
 
+/** Where users' webhooks may go (SSRF). */
+export interface WebhookTargetPolicy {
+  /** Host names (`hooks.example.com`) or suffixes (`*.example.com`); empty: any host. */
+  allowedHosts: string[];
+  /** CIDRs reachable even though they are private, loopback or otherwise special (e.g. `10.1.2.0/24`). */
+  allowedNetworks: string[];
+  allowHttp: boolean;
+}
+
+export interface WebhookConfig extends WebhookTargetPolicy {
+  /** WEBHOOK_URL / WEBHOOK_SECRET / WEBHOOK_EVENTS: the operator's endpoint, told every user's events. */
+  operator: { url: string; secret: string; events: Array<(typeof USER_EVENT_TYPES)[number]> } | undefined;
+  /** Subscriptions one user may have (0: users cannot subscribe). */
+  maxPerUser: number;
+  /** The first try and the retries. */
+  maxAttempts: number;
+  /** The wait before the first retry; each further one waits three times longer. */
+  retryBaseMs: number;
+  timeoutMs: number;
+}
+
 export interface MetricsConfig {
   /** Bearer token /metrics asks for, when set. */
   token: string | undefined;
@@ -304,6 +346,10 @@ export interface Config {
   /** A stream whose unsent data stays above this for sseStallTimeoutMs is cut (the client resumes with Last-Event-ID). */
   sseMaxBacklogBytes: number;
   sseStallTimeoutMs: number;
+  /** The failure event of turn streams goes out under its old name `error` instead of `turn.error`. */
+  sseLegacyErrorEvent: boolean;
+  /** Events of GET /events a user's stream keeps for Last-Event-ID resumes. */
+  userEventsKept: number;
   /** /status reports `degraded` below this much free space in BASE_DATA_DIR. */
   storageMinFreeBytes: number;
   /** Creating a user's data directory gives up after this long (a hung or odd filesystem). */
@@ -315,6 +361,7 @@ export interface Config {
   keycloak: KeycloakConfig | undefined;
   apiKeys: ApiKeyConfig | undefined;
   metrics: MetricsConfig;
+  webhooks: WebhookConfig;
 }
 
 export class ConfigError extends Error {
@@ -401,6 +448,8 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
     requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
     sseMaxBacklogBytes: env.SSE_MAX_BACKLOG_BYTES,
     sseStallTimeoutMs: env.SSE_STALL_TIMEOUT_SECONDS * 1000,
+    sseLegacyErrorEvent: env.SSE_LEGACY_ERROR_EVENT,
+    userEventsKept: env.USER_EVENTS_KEPT,
     storageMinFreeBytes: env.STORAGE_MIN_FREE_BYTES,
     dataDirTimeoutMs: env.DATA_DIR_TIMEOUT_SECONDS * 1000,
     codexRecycleAfterThreads: env.CODEX_RECYCLE_AFTER_THREADS,
@@ -417,6 +466,27 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
       host: env.METRICS_HOST ?? '127.0.0.1',
       onMainPort: env.METRICS_PORT === undefined && (env.SECURITY_METHOD === 'none' || env.METRICS_TOKEN !== undefined),
     },
+    webhooks: webhookConfig(env),
+  };
+}
+
+function webhookConfig(env: Env): WebhookConfig {
+  return {
+    operator:
+      env.WEBHOOK_URL && env.WEBHOOK_SECRET
+        ? {
+            url: env.WEBHOOK_URL,
+            secret: env.WEBHOOK_SECRET,
+            events: env.WEBHOOK_EVENTS.length > 0 ? env.WEBHOOK_EVENTS : [...DEFAULT_WEBHOOK_EVENTS],
+          }
+        : undefined,
+    allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
+    allowedNetworks: env.WEBHOOK_ALLOWED_NETWORKS,
+    allowHttp: env.WEBHOOK_ALLOW_HTTP,
+    maxPerUser: env.WEBHOOK_MAX_PER_USER,
+    maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_SECONDS * 1000,
+    timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000,
   };
 }
 
@@ -477,6 +547,12 @@ function crossFieldProblems(env: Env): string[] {
   if (env.CODEX_GRANTABLE_PERMISSIONS.includes('file_system') && !sandboxModes.some((mode) => mode !== 'read-only'))
     problems.push(
       'CODEX_GRANTABLE_PERMISSIONS: file_system lets a caller grant writes, but CODEX_ALLOWED_SANDBOX_MODES allows read-only only',
+    );
+  if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined))
+    problems.push(
+      env.WEBHOOK_URL === undefined
+        ? 'WEBHOOK_SECRET: only used with WEBHOOK_URL (the operator\'s webhook endpoint); set WEBHOOK_URL too'
+        : 'WEBHOOK_SECRET: is required with WEBHOOK_URL, to sign its deliveries (e.g. `echo whsec_$(openssl rand -base64 32)`)',
     );
   if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined)
     problems.push('METRICS_HOST: only used with METRICS_PORT (the separate /metrics listener); set METRICS_PORT too');

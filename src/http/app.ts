@@ -10,7 +10,7 @@ import { compatChatBody, markProfile } from '../compat/profile';
 import { authMiddleware } from './authMiddleware';
 import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
-import type { Handler, HandlerContext, Handlers, OperationId } from './operations';
+import type { Handler, HandlerContext, Handlers, OperationId, ServedOperationId } from './operations';
 import type { BridgeMetrics } from '../metrics/bridgeMetrics';
 import { metricsHandler } from './metricsRoute';
 import { notFoundHandler, problemHandler } from './problemMiddleware';
@@ -119,7 +119,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   for (const operation of operations) {
-    const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
+    const handler = handlers[operation.operationId as ServedOperationId] as Handler<OperationId> | undefined;
     if (!handler) throw new Error(`openapi.yaml operation ${operation.operationId} has no handler`);
     app[operation.method](operation.expressPath, bind(handler));
   }

@@ -43,4 +43,8 @@ export interface HandlerContext<K extends OperationId> {
 /** `'streamed'` means the handler wrote the answer itself (SSE, YAML). */
 export type Handler<K extends OperationId> = (context: HandlerContext<K>) => Promise<Reply<K> | 'streamed'>;
 
-export type Handlers = { [K in OperationId]: Handler<K> };
+/** The operations of the spec's `webhooks`: requests the bridge sends to receivers, not ones it serves. */
+type OutgoingOperationId = 'receiveUserEvent';
+export type ServedOperationId = Exclude<OperationId, OutgoingOperationId>;
+
+export type Handlers = { [K in ServedOperationId]: Handler<K> };

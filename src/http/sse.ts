@@ -21,6 +21,12 @@ export interface StreamOptions {
 const typedSse = (event: BridgeEvent, seq: number): string =>
   `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
+/** SSE_LEGACY_ERROR_EVENT: the failure event under its name before `turn.error`, for clients written against it. */
+export const legacyErrorSse = (event: BridgeEvent, seq: number): string =>
+  event.type === 'turn.error'
+    ? `id: ${seq}\nevent: error\ndata: ${JSON.stringify({ ...event, type: 'error' })}\n\n`
+    : typedSse(event, seq);
+
 /** Formatted events are written in pieces of about this size, so that the backlog check happens often. */
 const WRITE_CHUNK_CHARS = 64 * 1024;
 
@@ -81,7 +87,7 @@ export async function streamTurn(res: Response, run: TurnRun, options: StreamOpt
   } catch (error) {
     if (!disconnected.aborted && !res.destroyed) {
       const event: BridgeEvent = {
-        type: 'error',
+        type: 'turn.error',
         thread_id: run.threadId,
         turn_id: run.turnId,
         code: 'internal_error',

@@ -1,7 +1,8 @@
 import createClient, { type Client, type ClientOptions, type HeadersOptions, type Middleware } from 'openapi-fetch';
 import { BridgeProtocolError, problemErrorFrom } from './errors';
 import { followTurn, type FollowOptions } from './followTurn';
-import { turnEventsOf } from './sse';
+import { turnEventsOf, userEventsOf } from './sse';
+import { followUserEvents, type UserEventsOptions } from './userEvents';
 import type {
   Approval,
   ApprovalAnswer,
@@ -32,6 +33,11 @@ import type {
   TurnState,
   UserUsage,
   ModelCatalogue,
+  StreamedUserEvent,
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionCreated,
+  WebhookSubscriptionRequest,
 } from './types';
 
 /** A fixed token, or a function asked before every request (so it can refresh an expiring one). */
@@ -138,6 +144,15 @@ export interface BridgeClient {
   /** A review turn on a new thread, as a stream of events. */
   streamReview(request: NewReviewInput, options?: StreamOptions): TurnEvents;
   getUsage(options?: CallOptions): Promise<UserUsage>;
+  /**
+   * GET /events: what happens on all the caller's threads (turn started / ended, approvals waiting,
+   * threads renamed / archived), without end; a dropped connection resumes after the last id seen.
+   */
+  events(options?: UserEventsOptions): AsyncGenerator<StreamedUserEvent, void, undefined>;
+  createWebhook(request: WebhookSubscriptionRequest, options?: CallOptions): Promise<WebhookSubscriptionCreated>;
+  listWebhooks(options?: CallOptions): Promise<WebhookSubscription[]>;
+  deleteWebhook(webhookId: string, options?: CallOptions): Promise<void>;
+  listWebhookDeliveries(webhookId: string, options?: CallOptions): Promise<WebhookDelivery[]>;
 }
 
 interface Outcome<Data> {
@@ -346,5 +361,26 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       ),
     getUsage: (call = {}) => dataOf(raw.GET('/usage', call)),
     getModels: (call = {}) => dataOf(raw.GET('/models', call)),
+    events: (options = {}) =>
+      followUserEvents(
+        (lastEventId) =>
+          userEventsOf(() =>
+            raw.GET('/events', {
+              signal: options.signal,
+              params: { header: lastEventId === undefined ? {} : { 'Last-Event-ID': String(lastEventId) } },
+              headers: { Accept: 'text/event-stream', ...options.headers },
+              parseAs: 'stream',
+            }),
+          ),
+        options,
+      ),
+    createWebhook: (body, call = {}) => dataOf(raw.POST('/webhooks', { ...call, body })),
+    listWebhooks: async (call = {}) => (await dataOf(raw.GET('/webhooks', call))).webhooks,
+    async deleteWebhook(webhookId, call = {}) {
+      await dataOf(raw.DELETE('/webhooks/{webhook_id}', { ...call, params: { path: { webhook_id: webhookId } } }));
+    },
+    listWebhookDeliveries: async (webhookId, call = {}) =>
+      (await dataOf(raw.GET('/webhooks/{webhook_id}/deliveries', { ...call, params: { path: { webhook_id: webhookId } } })))
+        .deliveries,
   };
 }

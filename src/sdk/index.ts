@@ -13,6 +13,8 @@ export type {
   TokenSource,
 } from './client';
 export type { FollowOptions } from './followTurn';
+export type { UserEventsOptions } from './userEvents';
+export { verifyWebhook, WebhookVerificationError } from './webhooks';
 export { BridgeProblemError, BridgeProtocolError } from './errors';
 export type {
   Approval,
@@ -67,4 +69,12 @@ export type {
   ChatContentPart,
   Usage,
   UserUsage,
+  StreamedUserEvent,
+  UserEvent,
+  UserEventType,
+  WebhookDelivery,
+  WebhookPayload,
+  WebhookSubscription,
+  WebhookSubscriptionCreated,
+  WebhookSubscriptionRequest,
 } from './types';

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { BridgeProtocolError, problemErrorFrom } from './errors';
-import type { ChatEvent, StreamedChatEvent } from './types';
+import type { ChatEvent, StreamedChatEvent, StreamedUserEvent, UserEvent } from './types';
 
 const DONE = '[DONE]';
 
@@ -34,6 +34,28 @@ export async function* turnEventsOf(
     yield { id: sequenceOf(message), event: JSON.parse(message.data) as ChatEvent };
   }
   throw new BridgeProtocolError('the event stream ended before data: [DONE]');
+}
+
+/**
+ * The caller's events (GET /events) as typed events. The stream has no end of its own: when the body ends
+ * the connection was cut (or the bridge restarted), which throws `BridgeProtocolError` for the caller to resume.
+ */
+export async function* userEventsOf(
+  send: () => Promise<StreamOutcome>,
+): AsyncGenerator<StreamedUserEvent, void, undefined> {
+  const { error, response } = await send();
+  if (!response.ok) throw problemErrorFrom(response, error);
+  const contentType = response.headers.get('Content-Type') ?? '';
+  if (!contentType.startsWith('text/event-stream') || !response.body) {
+    await response.body?.cancel();
+    throw new BridgeProtocolError(
+      `expected text/event-stream, got ${contentType || 'no content type'} (HTTP ${response.status})`,
+    );
+  }
+  for await (const message of sseMessagesOf(response.body)) {
+    yield { id: sequenceOf(message), event: JSON.parse(message.data) as UserEvent };
+  }
+  throw new BridgeProtocolError('the event stream ended');
 }
 
 function sequenceOf(message: EventSourceMessage): number {

@@ -71,3 +71,17 @@ export interface StreamedChatEvent {
   id: number;
   event: ChatEvent;
 }
+
+export type UserEvent = Schemas['UserEvent'];
+export type UserEventType = Schemas['UserEventType'];
+export type WebhookPayload = Schemas['WebhookPayload'];
+export type WebhookSubscriptionRequest = Schemas['WebhookSubscriptionRequest'];
+export type WebhookSubscription = Schemas['WebhookSubscription'];
+export type WebhookSubscriptionCreated = Schemas['WebhookSubscriptionCreated'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+
+/** One event of the caller's stream (GET /events) with its SSE `id:`, for resuming after it. */
+export interface StreamedUserEvent {
+  id: number;
+  event: UserEvent;
+}

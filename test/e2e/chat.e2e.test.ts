@@ -87,7 +87,7 @@ describe('chat with the real codex', () => {
   it.each([500, 401])('turns a model error %i into an error event and a failed turn; the thread goes on', async (status) => {
     bridge.fake.enqueue({ kind: 'http_error', status });
     const failed = await streamChat({ messages: [{ content: 'fail please' }] });
-    expect(failed.events.some((event) => event.type === 'error' && event.code === 'model_error')).toBe(true);
+    expect(failed.events.some((event) => event.type === 'turn.error' && event.code === 'model_error')).toBe(true);
     expect(failed.events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'failed', error: { message: expect.any(String) } });
     const again = await streamChat({ thread_id: failed.threadId, messages: [{ content: 'and now?' }] });
     expect(again.events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'completed' });

@@ -170,7 +170,7 @@ describe('faults', () => {
       const pid = bridge.sessions.peek('ivan')?.pid ?? 0;
       process.kill(pid, 'SIGKILL');
       const res = await streaming;
-      expect(jsonEvents(res.text).at(-1)).toMatchObject({ type: 'error', code: 'codex_exited', will_retry: false });
+      expect(jsonEvents(res.text).at(-1)).toMatchObject({ type: 'turn.error', code: 'codex_exited', will_retry: false });
       expect(res.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
 
       const again = await chat(bridge, 'ivan', { thread_id: first.body.thread_id, messages: [{ content: 'still there?' }], stream: false }).expect(200);
@@ -204,7 +204,7 @@ describe('faults', () => {
       const res = await chat(bridge, 'judy', { messages: [{ content: 'never answered' }] }).expect(200);
       expect(Date.now() - started).toBeLessThan(10_000);
       const events = jsonEvents(res.text);
-      expect(events.some((event) => event.type === 'error' && event.code === 'turn_timeout')).toBe(true);
+      expect(events.some((event) => event.type === 'turn.error' && event.code === 'turn_timeout')).toBe(true);
       expect(events.at(-1)).toMatchObject({ status: 'interrupted' });
       const threadId = events[0]?.thread_id;
       const next = await chat(bridge, 'judy', { thread_id: threadId, messages: [{ content: 'again' }], stream: false }).expect(200);
@@ -218,7 +218,7 @@ describe('faults', () => {
       const res = await chat(bridge, 'kim', { messages: [{ content: 'anyone?' }] }).expect(200);
       const events = jsonEvents(res.text);
       // The relay answers 502 for an unreachable endpoint, which codex reports instead of retrying.
-      expect(events.some((event) => event.type === 'error' && String(event.message).includes('could not be reached'))).toBe(true);
+      expect(events.some((event) => event.type === 'turn.error' && String(event.message).includes('could not be reached'))).toBe(true);
       expect(events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'failed' });
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(res.text.trimEnd().endsWith('data: [DONE]')).toBe(true);

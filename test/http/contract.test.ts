@@ -138,12 +138,25 @@ describe('POST /chat', () => {
     const { app, sessions } = appWithDoubles();
     sessions.sessionOf('default').script = (run) => {
       run.emit({ type: 'message.delta', item_id: 'm', delta: 'par' });
-      run.finish('failed', { message: 'codex app-server exited (killed by SIGKILL)', code: 'codex_exited' }, 'error', 'codex_exited');
+      run.finish('failed', { message: 'codex app-server exited (killed by SIGKILL)', code: 'codex_exited' }, 'turn.error', 'codex_exited');
     };
     const res = await request(app).post('/chat').send({ messages: [{ content: 'ping' }] }).expect(200);
     const events = jsonEvents(res.text);
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'codex_exited', will_retry: false });
+    expect(events.at(-1)).toMatchObject({ type: 'turn.error', code: 'codex_exited', will_retry: false });
     expect(parseSse(res.text).at(-1)?.data).toBe('[DONE]');
+  });
+
+  it('SSE_LEGACY_ERROR_EVENT=true names the failure event `error` again (event and type); the default profile otherwise unchanged', async () => {
+    const { app, sessions } = appWithDoubles({ SSE_LEGACY_ERROR_EVENT: 'true' });
+    sessions.sessionOf('default').script = (run) => {
+      run.emit({ type: 'message.delta', item_id: 'm', delta: 'par' });
+      run.finish('failed', { message: 'codex app-server exited', code: 'codex_exited' }, 'turn.error', 'codex_exited');
+    };
+    const res = await request(app).post('/chat').send({ messages: [{ content: 'ping' }] }).expect(200);
+    const sse = parseSse(res.text);
+    expect(sse.map((event) => event.event)).toEqual(['turn.started', 'message.delta', 'error', undefined]);
+    expect(JSON.parse(sse[2]?.data ?? '{}')).toMatchObject({ type: 'error', code: 'codex_exited', will_retry: false });
+    expect(JSON.parse(sse[1]?.data ?? '{}')).toMatchObject({ type: 'message.delta', delta: 'par' });
   });
 
   it.each([

@@ -250,7 +250,7 @@ describe('deadline, approvals, docs, recycling', () => {
   it('a turn ended by the deadline says so when fetched', async () => {
     bridge.fake.enqueue({ kind: 'hang' });
     const { events } = await chat(bridge, { messages: [{ content: 'never answered' }] }, 'slow');
-    expect(events.some((event) => event.type === 'error' && event.code === 'turn_timeout')).toBe(true);
+    expect(events.some((event) => event.type === 'turn.error' && event.code === 'turn_timeout')).toBe(true);
     const { thread, turn } = ids(events);
     const state = await request(bridge.url).get(`/threads/${thread}/turns/${turn}`).set('x-user-id', 'slow').expect(200);
     expect(state.body).toMatchObject({ status: 'interrupted', error: { code: 'turn_timeout' } });

@@ -64,7 +64,7 @@ async function streamChat(bridge: TestBridge, body: Record<string, unknown>, use
     execFileSync('chattr', ['-R', '+i', sessionsDir]);
 
     const unsaved = await streamChat(bridge, { messages: [{ content: 'not saved' }] });
-    expect(unsaved.events.some((event) => event.type === 'error' && event.code === 'storage_error')).toBe(true);
+    expect(unsaved.events.some((event) => event.type === 'turn.error' && event.code === 'storage_error')).toBe(true);
     expect(unsaved.events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'failed', error: { code: 'storage_error' } });
     const fetched = await request(bridge.url).get(`/threads/${unsaved.thread}/turns/${unsaved.turn}`).expect(200);
     expect(fetched.body).toMatchObject({ status: 'failed', error: { code: 'storage_error' } });
@@ -120,7 +120,7 @@ async function streamChat(bridge: TestBridge, body: Record<string, unknown>, use
     }
 
     const full = await streamChat(live, { thread_id: before.thread, messages: [{ content: 'disk is full' }] }, 'early');
-    expect(full.events.some((event) => event.type === 'error' && event.code === 'storage_error')).toBe(true);
+    expect(full.events.some((event) => event.type === 'turn.error' && event.code === 'storage_error')).toBe(true);
     expect(full.events.at(-1)).toMatchObject({ type: 'turn.completed', status: 'failed' });
     const fetched = await request(live.url).get(`/threads/${full.thread}/turns/${full.turn}`).set('x-user-id', 'early').expect(200);
     expect(fetched.body).toMatchObject({ status: 'failed', error: { code: 'storage_error' } });

@@ -140,7 +140,7 @@ it('installs from the packed tarball, type-checks and runs in a separate project
 
   const modules = path.join(consumerDir, 'node_modules');
   const installed = installedPackages(modules);
-  expect(installed.sort()).toEqual(['codex-api-bridge-sdk', 'eventsource-parser', 'openapi-fetch', 'openapi-typescript-helpers']);
+  expect(installed.sort()).toEqual(['@stablelib/base64', 'codex-api-bridge-sdk', 'eventsource-parser', 'fast-sha256', 'openapi-fetch', 'openapi-typescript-helpers', 'standardwebhooks']);
   for (const server of ['express', '@openai/codex', 'pino', 'dotenv', 'zod', 'swagger-ui-express'])
     expect(fs.existsSync(path.join(modules, server))).toBe(false);
   expect(fs.existsSync(path.join(modules, '.bin', 'codex'))).toBe(false);

@@ -1,5 +1,6 @@
 import type { components } from '../../generated/api';
 import { TurnRun } from '../../src/codex/turnRun';
+import { UserEventHub } from '../../src/codex/userEventHub';
 import type { StartReviewRequest, StartTurnRequest } from '../../src/codex/session';
 import type { ChatSession, SessionProvider } from '../../src/http/handlers/services';
 import { ConflictError, ThreadNotFoundError, TurnInProgressError } from '../../src/errors';
@@ -188,6 +189,16 @@ export class SessionProviderDouble implements SessionProvider {
   }
 
   readonly eventLedger = { retainedBytes: 0 };
+  readonly hubs = new Map<string, UserEventHub>();
+
+  userEvents(userId: string): UserEventHub {
+    let hub = this.hubs.get(userId);
+    if (!hub) {
+      hub = new UserEventHub(100);
+      this.hubs.set(userId, hub);
+    }
+    return hub;
+  }
 
   async storageReport(): Promise<StorageReport> {
     return { free_bytes: 1 << 30, total_bytes: 2 ** 31, low_space: false, problems: [] };

@@ -38,10 +38,10 @@ describe('TurnRun', () => {
 
   it('ends with an error event when codex could not finish the turn, and ignores later events', () => {
     const run = new TurnRun('t', 'u', false, false);
-    run.finish('failed', { message: 'gone', code: 'codex_exited' }, 'error', 'codex_exited');
+    run.finish('failed', { message: 'gone', code: 'codex_exited' }, 'turn.error', 'codex_exited');
     run.emit({ type: 'message.delta', item_id: 'm', delta: 'late' });
     expect(run.events.map((entry) => entry.event)).toEqual([
-      { type: 'error', thread_id: 't', turn_id: 'u', code: 'codex_exited', message: 'gone', will_retry: false },
+      { type: 'turn.error', thread_id: 't', turn_id: 'u', code: 'codex_exited', message: 'gone', will_retry: false },
     ]);
     expect(run.toResult()).toMatchObject({ status: 'failed', error: { code: 'codex_exited' } });
   });

@@ -10,12 +10,13 @@ import type { Logger } from '../../logger';
 import type { BridgeMetrics } from '../../metrics/bridgeMetrics';
 import type { Handlers } from '../operations';
 import { imagesOf, optional, promptOf, textOf, threadIdOf } from '../chatPrompt';
-import { streamTurn, type StreamOptions } from '../sse';
+import { legacyErrorSse, streamTurn, type StreamOptions } from '../sse';
 import { documentForPrefix, forwardedPrefix } from '../spec';
 import { StreamLimiter } from '../streamLimiter';
 import { READINESS_CHECKS, readinessCauses } from '../health/readiness';
 import { problemType } from '../errors';
 import { assertModelCredential } from './modelCredential';
+import { createEventHandlers } from './events';
 import { createOpenAiHandlers, openConversationStore } from './openai';
 import { createThreadHandlers } from './threads';
 import type { Services } from './services';
@@ -57,6 +58,7 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
     keepaliveMs: services.config.sseKeepaliveMs,
     maxBacklogBytes: services.config.sseMaxBacklogBytes,
     stallTimeoutMs: services.config.sseStallTimeoutMs,
+    ...(services.config.sseLegacyErrorEvent && { format: legacyErrorSse }),
     ...options,
   });
 
@@ -65,6 +67,7 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
   return {
     ...createOpenAiHandlers(services, { streams, streamOptions, logger, conversations }),
     ...createThreadHandlers(services, { streams, streamOptions, conversations, turnLinks }),
+    ...createEventHandlers(services, streams),
 
     getServiceInfo: async () => ({
       status: 200,
@@ -267,6 +270,11 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
         );
       const lastEventId = req.get('last-event-id');
       const afterSeq = lastEventId !== undefined ? Number(lastEventId) : (query.after ?? 0);
+      // An EventSource reconnects after every end of stream; 204 is the WHATWG way to tell it the turn is over.
+      if (run.finished && afterSeq > 0 && afterSeq >= run.lastEventId) {
+        res.status(204).set('X-Thread-Id', run.threadId).set('X-Turn-Id', run.turnId).end();
+        return 'streamed';
+      }
       const release = streams.acquire(userOf(user));
       try {
         await streamTurn(res, run, streamOptions({ afterSeq }));

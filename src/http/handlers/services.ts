@@ -10,6 +10,8 @@ import type { StorageReport } from '../../codex/storageHealth';
 import type { ConnectionReport } from '../connectionLimiter';
 import type { MemoryReport } from '../loadGuard';
 import type { LoadedSpec } from '../spec';
+import type { UserEventHub } from '../../codex/userEventHub';
+import type { WebhookService } from '../../webhooks/webhookService';
 
 /**
  * What the handlers use of a session: CodexSession, or a test double of it. The model catalogue is
@@ -37,6 +39,8 @@ export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
   /** A turn of the user: with `turnId`, running or recently finished; without, the thread's running one. */
   findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined;
+  /** The user's events across threads (GET /events); never starts a process. */
+  userEvents(userId: string): UserEventHub;
   usageOf(userId: string): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
@@ -68,6 +72,7 @@ export interface Services {
     | 'eventsMaxBytes'
     | 'sseMaxBacklogBytes'
     | 'sseStallTimeoutMs'
+    | 'sseLegacyErrorEvent'
     | 'codexHome'
     | 'multiUser'
     | 'isolation'
@@ -78,6 +83,8 @@ export interface Services {
   load: LoadInfo;
   spec: LoadedSpec;
   version: string;
+  /** Users' webhook subscriptions and deliveries; absent, the webhook routes answer 503. */
+  webhooks?: WebhookService | undefined;
   /** With SECURITY_METHOD=Keycloak: the identity provider's last known state, for /status. */
   identityProvider?: Pick<IdentityProviderHealth, 'status'> | undefined;
 }
