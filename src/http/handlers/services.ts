@@ -1,4 +1,5 @@
 import type { IdentityProviderHealth } from '../../auth/identityProviderHealth';
+import type { ClusterStatus } from '../../cluster';
 import type { CodexBinaryInfo } from '../../codex/binary';
 import type { Usage } from '../../codex/bridgeEvents';
 import type { CodexSession } from '../../codex/session';
@@ -25,6 +26,8 @@ export interface SessionProvider {
   acquire(userId: string): Promise<{ session: ChatSession; release: () => void }>;
   /** A turn of the user: with `turnId`, running or recently finished; without, the thread's running one. */
   findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined;
+  /** The same for one turn, also where another replica ran it (shared records); absent: findTurn. */
+  lookupTurn?(userId: string, threadId: string, turnId: string): Promise<TurnRun | undefined>;
   usageOf(userId: string): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
@@ -66,6 +69,8 @@ export interface Services {
   load: LoadInfo;
   spec: LoadedSpec;
   version: string;
+  /** With REDIS_URL: this replica's place among several, for /status and readiness. */
+  cluster?: { status(): ClusterStatus; readonly redisUp: boolean } | undefined;
   /** With SECURITY_METHOD=Keycloak: the identity provider's last known state, for /status. */
   identityProvider?: Pick<IdentityProviderHealth, 'status'> | undefined;
 }
