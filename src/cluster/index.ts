@@ -157,13 +157,16 @@ export class Cluster {
   }
 
   registerMetrics(registry: Registry): void {
-    const cluster = this;
+    // prom-client's collect() gets the metric as `this`.
+    const leases = this.leases;
+    const forwarder = this.forwarder;
+    const redisUp = (): boolean => this.redisUp;
     new Gauge({
       name: 'codex_bridge_cluster_owned_users',
       help: 'Users whose lease this replica holds',
       registers: [registry],
       collect() {
-        this.set(cluster.leases.ownedUsers);
+        this.set(leases.ownedUsers);
       },
     });
     new Gauge({
@@ -173,7 +176,7 @@ export class Cluster {
       registers: [registry],
       collect() {
         this.reset();
-        for (const { user, expiresInMs } of cluster.leases.states()) this.set({ user: userHandle(user) }, expiresInMs / 1000);
+        for (const { user, expiresInMs } of leases.states()) this.set({ user: userHandle(user) }, expiresInMs / 1000);
       },
     });
     new Gauge({
@@ -181,7 +184,7 @@ export class Cluster {
       help: '1 while Redis (REDIS_URL) is connected',
       registers: [registry],
       collect() {
-        this.set(cluster.redisUp ? 1 : 0);
+        this.set(redisUp() ? 1 : 0);
       },
     });
     new Counter({
@@ -190,7 +193,7 @@ export class Cluster {
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(cluster.forwarder.forwarded);
+        this.inc(forwarder.forwarded);
       },
     });
     new Counter({
@@ -199,7 +202,7 @@ export class Cluster {
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(cluster.leases.lost);
+        this.inc(leases.lost);
       },
     });
   }
