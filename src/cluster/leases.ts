@@ -31,7 +31,7 @@ export function parseHolder(value: string): LeaseHolder | undefined {
 }
 
 /**
- * This replica's leases on users (Redis keys with a TTL, see redis.ts), renewed every third of the TTL
+ * This replica's leases on users (Redis keys with a TTL, see redis.ts), renewed every fifth of the TTL
  * while the user's session lives or the user was served lately. A lease that cannot be renewed before
  * `validUntil - margin` (Redis down, or someone else holds it now) is lost: the session manager then
  * stops the user's codex at once, while the key may not yet have expired for anyone else.
@@ -61,7 +61,8 @@ export class LeaseKeeper implements UserOwnership {
   }
 
   start(): void {
-    this.renewTimer = setInterval(() => void this.renewAll(), Math.max(200, this.leaseMs / 3));
+    // Four chances to renew before the margin: one slow round trip on a busy machine costs no lease.
+    this.renewTimer = setInterval(() => void this.renewAll(), Math.max(200, this.leaseMs / 5));
     this.renewTimer.unref();
     this.deadlineTimer = setInterval(() => this.checkDeadlines(), Math.max(100, Math.min(500, this.leaseMs / 10)));
     this.deadlineTimer.unref();
