@@ -19,8 +19,12 @@ function check(files: string[]): { status: number | null; output: string } {
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
-function objects(file: string): Array<Record<string, any>> {
-  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((document) => document.toJS() as Record<string, any>);
+/** A manifest object, read loosely: the schema check above is what vouches for its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- nested Kubernetes objects, checked by the schema test
+type Manifest = Record<string, any>;
+
+function objects(file: string): Manifest[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((document) => document.toJS() as Manifest);
 }
 
 it('the shipped manifests are valid Kubernetes objects', () => {

@@ -104,7 +104,8 @@ export async function startHaproxy(dir: string, port: number, replicaPorts: numb
 export interface ReplicaOptions {
   id: string;
   port: number;
-  redisUrl: string;
+  /** Unset: a bridge of its own with in-memory stores (the default), for comparison. */
+  redisUrl: string | undefined;
   dataDir: string;
   fake: FakeModel;
   env?: Record<string, string>;
@@ -151,9 +152,11 @@ export class Replica {
         LOG_LEVEL: 'warn',
         DEBUG: 'false',
         MAX_CONNECTIONS_PER_CLIENT: '0',
-        REDIS_URL: options.redisUrl,
-        CLUSTER_REPLICA_ID: options.id,
-        CLUSTER_ADVERTISE_URL: this.url,
+        ...(options.redisUrl !== undefined && {
+          REDIS_URL: options.redisUrl,
+          CLUSTER_REPLICA_ID: options.id,
+          CLUSTER_ADVERTISE_URL: this.url,
+        }),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
