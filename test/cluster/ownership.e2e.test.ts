@@ -51,10 +51,13 @@ describeOwnership('a replica owns its users by lease and its codex holds the hom
   }, 120_000);
 
   afterAll(async () => {
-    await bridge?.stop();
-    await redis?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+    try {
+      await bridge?.stop();
+    } finally {
+      await redis?.stop();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('the app-server holds a lock on its CODEX_HOME for as long as it lives, also when its wrapper dies', async () => {
     expect((await chat('alice', { stream: false, messages: [{ content: 'hi' }] })).status).toBe(200);

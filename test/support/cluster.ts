@@ -23,11 +23,14 @@ function collect(child: ChildProcess, log: string[]): void {
   child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+/** `signal`, then SIGKILL after `graceMs` (redis-server keeps running when its final save fails). */
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
+  clearTimeout(timer);
 }
 
 export interface RunningRedis {
