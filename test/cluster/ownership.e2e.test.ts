@@ -62,6 +62,13 @@ describeOwnership('a replica owns its users by lease and its codex holds the hom
   it('the app-server holds a lock on its CODEX_HOME for as long as it lives, also when its wrapper dies', async () => {
     expect((await chat('alice', { stream: false, messages: [{ content: 'hi' }] })).status).toBe(200);
     expect(tryLock('alice')).toBe(75);
+    // /status and /metrics show the lease this replica holds.
+    const status = (await (await fetch(`${bridge.url}/status`)).json()) as { cluster: { owned_users: number; leases: Array<{ token: number }> } };
+    expect(status.cluster.owned_users).toBe(1);
+    expect(status.cluster.leases[0]!.token).toBeGreaterThanOrEqual(1);
+    const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
+    expect(metrics).toMatch(/^codex_bridge_cluster_owned_users 1$/m);
+    expect(metrics).toMatch(/^codex_bridge_cluster_redis_up 1$/m);
     const [wrapper] = bridge.sessions.sessionProcesses().filter((entry) => entry.user === 'alice');
     expect(commandLineOf(wrapper!.pid)).toMatch(/^flock /);
     const [codexPid] = appServersByHome(bridge.dataDir).get(bridge.sessions.pathsOf('alice').codexHome) ?? [];
