@@ -904,8 +904,33 @@ export interface components {
             /** @description The checks that passed. */
             checks: components["schemas"]["ReadinessCheck"][];
         };
-        /** @enum {string} */
-        ReadinessCheck: "codex" | "storage" | "identity_provider" | "isolation" | "draining";
+        /** @description Present with several replicas (REDIS_URL): this replica's name, its Redis connection and the users whose lease it holds. Users are shown as the first 12 hex digits of the SHA-256 of their data directory name (`printf %s alice | sha256sum | cut -c1-12`), since /status is public. */
+        ClusterStatus: {
+            replica_id: string;
+            /** @enum {string} */
+            redis: "up" | "down";
+            /** @description SIGTERM received; it takes no new users and hands its leases over. */
+            draining: boolean;
+            /** @description CLUSTER_LEASE_SECONDS. */
+            lease_seconds: number;
+            owned_users: number;
+            leases: {
+                user: string;
+                /** @description The lease's fencing token (grows with every new owner of the user). */
+                token: number;
+                /** @description Until the lease must have been renewed. */
+                expires_in_seconds: number;
+            }[];
+            /** @description Requests this replica passed to the owner of their user since it started. */
+            forwarded_requests: number;
+            /** @description Leases that could not be renewed in time (the user's codex was stopped). */
+            leases_lost: number;
+        };
+        /**
+         * @description `cluster` (several replicas, REDIS_URL): Redis is reachable.
+         * @enum {string}
+         */
+        ReadinessCheck: "codex" | "storage" | "identity_provider" | "isolation" | "draining" | "cluster";
         NotReadyProblem: components["schemas"]["Problem"] & {
             causes: {
                 check: components["schemas"]["ReadinessCheck"];
@@ -1019,6 +1044,7 @@ export interface components {
             version: string;
             isolation?: components["schemas"]["Isolation"];
             identity_provider?: components["schemas"]["IdentityProviderStatus"];
+            cluster?: components["schemas"]["ClusterStatus"];
             storage: {
                 /** @description Free space in `BASE_DATA_DIR` (null when the filesystem does not answer within 2 s). */
                 free_bytes: number | null;

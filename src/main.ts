@@ -5,6 +5,7 @@ import { ConfigError, parseConfig, type Config } from './config/env';
 import { createLogger } from './logger';
 import { ApiKeyConfigError, IdentityProviderStartupError } from './auth';
 import { IsolationUnavailableError } from './isolation';
+import { ClusterUnavailableError } from './cluster';
 import { ListenError, startBridge } from './server';
 
 dotenv.config({ quiet: true });
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
 }
 
 /** Start-up failures the operator fixes in the configuration: one line naming the variable, no stack trace. */
-const CONFIGURATION_ERRORS = [ListenError, ApiKeyConfigError, IsolationUnavailableError, IdentityProviderStartupError];
+const CONFIGURATION_ERRORS = [ListenError, ApiKeyConfigError, IsolationUnavailableError, IdentityProviderStartupError, ClusterUnavailableError];
 
 main().catch((error: unknown) => {
   if (CONFIGURATION_ERRORS.some((kind) => error instanceof kind)) console.error(`Cannot start: ${(error as Error).message}`);

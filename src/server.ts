@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAuthenticator } from './auth';
+import { Cluster } from './cluster';
 import { probeCodex, type CodexBinaryInfo } from './codex/binary';
 import { SessionManager } from './codex/sessionManager';
 import type { Config } from './config/env';
@@ -27,6 +28,8 @@ export interface RunningBridge {
   isolation: Isolation;
   relay: ModelRelay | undefined;
   metrics: BridgeMetrics;
+  /** With REDIS_URL: this replica's leases, shared records and forwarding. */
+  cluster: Cluster | undefined;
   url: string;
   /** The separate /metrics listener (METRICS_PORT), when there is one. */
   metricsUrl: string | undefined;
@@ -104,7 +107,22 @@ export async function startBridge(config: Config, logger: Logger, options: Start
         onUsage: (userKey, usage) => usageSink.sessions?.recordMetered(userKey, usage),
       })
     : undefined;
-  const sessions = new SessionManager(config, codex, isolation, relay, logger, metrics);
+  let cluster: Cluster | undefined;
+  try {
+    cluster = config.cluster
+      ? await Cluster.start(config.cluster, { retentionMs: config.turnRetentionMs, turnTimeoutMs: config.turnTimeoutMs }, logger)
+      : undefined;
+  } catch (error) {
+    authenticator.identityProvider?.stop();
+    await relay?.close();
+    throw error;
+  }
+  const sessions = new SessionManager(config, codex, isolation, relay, logger, metrics, cluster?.placement());
+  if (cluster) {
+    const joined = cluster;
+    joined.leases.inUse = (user) => sessions.holdsUser(user);
+    joined.registerMetrics(metrics.registry);
+  }
   metrics.watch(sessions);
   usageSink.sessions = sessions;
   sessions.startCleanup();
@@ -127,6 +145,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
       version: packageJson.version,
       identityProvider: authenticator.identityProvider,
       webhooks,
+      cluster,
       load: {
         memory: () => guard.memory(),
         assertCanTakeWork: () => guard.assertCanTakeWork(),
@@ -138,6 +157,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     validateResponses: options.validateResponses ?? false,
+    cluster,
     metrics: { registry: metrics, token: config.metrics.token, onMainPort: config.metrics.onMainPort },
   });
 
@@ -163,6 +183,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     server.close();
     authenticator.identityProvider?.stop();
     await relay?.close();
+    await cluster?.close();
     throw error;
   }
   logger.info(
@@ -177,15 +198,18 @@ export async function startBridge(config: Config, logger: Logger, options: Start
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       metricsServer?.close();
       metricsServer?.closeAllConnections();
-      await sessions.shutdown(config.shutdownGraceMs);
+      // Readiness goes unready at once (sessions stop accepting), the other replicas learn of the drain.
+      await Promise.all([sessions.shutdown(config.shutdownGraceMs), cluster?.drain()]);
       webhooks.close();
+      // Every session is stopped: the remaining leases are handed over.
+      await cluster?.close();
       await relay?.close();
       server.closeAllConnections();
       await stopped;
     })();
     return closing;
   };
-  return { server, sessions, webhooks, codex, isolation, relay, metrics, url, metricsUrl, close };
+  return { server, sessions, webhooks, codex, isolation, relay, metrics, cluster, url, metricsUrl, close };
 }
 
 /** A listen failure the operator can fix by changing one variable, told in one line naming it. */

@@ -65,6 +65,8 @@ export class AppServerProcess {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitReason = signal ? `killed by ${signal}` : `exit code ${code}`;
+        // What is left of the group (codex under a wrapper that died, its commands) must not outlive it.
+        this.signalGroup('SIGKILL');
         connection.close(new CodexExitedError(this.exitReason));
         resolve(this.exitReason);
       });

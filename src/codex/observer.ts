@@ -1,6 +1,6 @@
 import type { TurnRun } from './turnRun';
 
-export type SessionEndReason = 'idle' | 'evicted' | 'recycled' | 'shutdown' | 'crashed';
+export type SessionEndReason = 'idle' | 'evicted' | 'recycled' | 'shutdown' | 'crashed' | 'lease_lost';
 
 /** What the session manager tells whoever watches it (metrics); codex/ knows nothing of who that is. */
 export interface SessionObserver {

@@ -679,6 +679,16 @@ export class CodexSession {
     await this.server.stop();
   }
 
+  /**
+   * Ends the session at once, without the polite stop: this replica lost the user's lease and must be gone
+   * before another one may start the user's codex. Running turns end failed with `reason`.
+   */
+  async abandon(reason: string, code: string): Promise<void> {
+    this.failAllTurns(reason, code);
+    this.server.kill('SIGKILL');
+    await this.server.exited;
+  }
+
   /** Interrupts every running turn; resolves when they have ended (or the settle time is up). */
   async interruptAll(): Promise<void> {
     const runs = [...this.runningTurns.values()];
@@ -830,10 +840,10 @@ export class CodexSession {
     this.touch();
   }
 
-  private failAllTurns(reason: string): void {
+  private failAllTurns(reason: string, code = 'codex_exited'): void {
     for (const run of this.runningTurns.values()) {
       for (const pending of [...run.approvals.values()]) pending.settle('cancel', 'turn_ended');
-      run.finish('failed', { message: reason, code: 'codex_exited' }, 'turn.error', 'codex_exited');
+      run.finish('failed', { message: reason, code }, 'turn.error', code);
     }
     this.runningTurns.clear();
     this.startingThreads.clear();

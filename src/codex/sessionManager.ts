@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config/env';
 import type { Logger } from '../logger';
 import { BadGatewayError, ServiceUnavailableError } from '../errors';
-import { recordsDir, tenantPaths, type Isolation, type Tenant } from '../isolation';
+import { HOME_LOCKED_EXIT_CODE, recordsDir, tenantPaths, type Isolation, type Tenant } from '../isolation';
 import type { ModelRelay } from '../relay/modelRelay';
 import type { MeteredUsage } from '../relay/metering';
 import { AppServerProcess, providerArgs } from './appServer';
@@ -11,10 +11,12 @@ import type { CodexBinaryInfo } from './binary';
 import type { Usage } from './bridgeEvents';
 import { DataDirectoryError, prepareDirectory } from './dataDirectory';
 import { NO_OBSERVER, type SessionEndReason, type SessionObserver } from './observer';
+import { SOLE_OWNER, type UserOwnership } from './ownership';
 import { CodexSession } from './session';
 import { isOutOfSpace, StorageHealth, type StorageReport } from './storageHealth';
 import { EventLedger, TurnStore } from './turnStore';
-import type { TurnRun } from './turnRun';
+import type { ArchivedTurn, TurnArchive } from './turnArchive';
+import { TurnRun } from './turnRun';
 import { userDirectoryName } from './userDirectory';
 import { UsageStore } from './usageStore';
 import { UserEventHub } from './userEventHub';
@@ -61,6 +63,17 @@ export type SessionManagerConfig = Pick<
   | 'userEventsKept'
 >;
 
+/** Where users run: this process alone (the default), or one replica of several (src/cluster). */
+export interface SessionPlacement {
+  ownership: UserOwnership;
+  /** Turn records other replicas can read; none in one process. */
+  archive: TurnArchive | undefined;
+  /** This replica's name, in the error of a turn its death ended. */
+  replicaId: string;
+}
+
+const ALONE: SessionPlacement = { ownership: SOLE_OWNER, archive: undefined, replicaId: 'local' };
+
 export interface SessionLease {
   session: CodexSession;
   /** Ends this request's hold on the session; safe to call more than once. */
@@ -98,9 +111,26 @@ export class SessionManager {
     private readonly relay: ModelRelay | undefined,
     private readonly logger: Logger,
     private readonly observer: SessionObserver = NO_OBSERVER,
+    private readonly placement: SessionPlacement = ALONE,
   ) {
     this.eventLedger = new EventLedger(config.eventsMaxBytes);
     this.storage = new StorageHealth(config.baseDataDir, config.storageMinFreeBytes);
+    placement.ownership.onLost((key) => void this.abandon(key));
+  }
+
+  /** Several replicas: users move between them, so leases are handed over and records shared. */
+  private get clustered(): boolean {
+    return this.placement.archive !== undefined;
+  }
+
+  /** A session of the user runs or is starting here: their lease is still needed. */
+  holdsUser(key: string): boolean {
+    return this.sessions.has(key) || this.starting.has(key);
+  }
+
+  /** User directories with a session here, for /status. */
+  get sessionUsers(): string[] {
+    return [...this.sessions.keys()];
   }
 
   /** Free space and the storage failures seen (codex's threads, usage records, data directory). */
@@ -161,6 +191,48 @@ export class SessionManager {
     return { session, release: session.hold() };
   }
 
+  /**
+   * A turn of the user, from this process or, with several replicas, from the shared records; a turn the
+   * records call running that no replica runs any more (its replica died) is concluded failed.
+   */
+  async lookupTurn(userId: string, threadId: string, turnId: string): Promise<TurnRun | undefined> {
+    const key = userDirectoryName(userId);
+    const local = this.turnStores.get(key)?.find(threadId, turnId);
+    const { archive } = this.placement;
+    if (local || !archive) return local;
+    const record = await archive.load(key, threadId, turnId);
+    if (!record) return undefined;
+    if (record.state.status !== 'running') return TurnRun.restore(record);
+    // Only the owner may call a turn dead; elsewhere it may well be running.
+    if (this.placement.ownership.tokenOf(key) === undefined)
+      throw new ServiceUnavailableError('the user is served by another bridge replica right now; try again shortly', 1, 'user-owned-elsewhere');
+    return TurnRun.restore(await this.concludeOrphan(key, record, archive));
+  }
+
+  /**
+   * Only the owner reads a user's turns (the others forward), and a replica owns a user only after the
+   * previous owner lost or gave up the lease, stopping its codex: a turn still "running" in the records is dead.
+   */
+  private async concludeOrphan(key: string, record: ArchivedTurn, archive: TurnArchive): Promise<ArchivedTurn> {
+    const { state } = record;
+    const message = `the bridge replica '${record.replica}' that ran this turn stopped before the turn ended; a running turn cannot move to another replica (its completed turns are in /history)`;
+    const seq = Math.max(state.last_event_id, record.events.at(-1)?.seq ?? 0) + 1;
+    const concluded: ArchivedTurn = {
+      ...record,
+      events: [
+        ...record.events,
+        {
+          seq,
+          event: { type: 'turn.error', thread_id: state.thread_id, turn_id: state.turn_id, code: 'replica_lost', message, will_retry: false },
+        },
+      ],
+      state: { ...state, status: 'failed', error: { message, code: 'replica_lost' }, pending_approvals: [], last_event_id: seq },
+      finishedAt: Date.now(),
+    };
+    await archive.store(key, concluded).catch((error: Error) => this.logger.warn({ err: error.message, user: key }, 'could not record the lost turn as failed'));
+    return concluded;
+  }
+
   /** A turn of the user, running or recently finished; never starts a process. */
   findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined {
     if (turnId === undefined) return this.peek(userId)?.runningTurn(threadId);
@@ -217,6 +289,8 @@ export class SessionManager {
     await Promise.allSettled(this.starting.values());
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline && [...this.sessions.values()].some((session) => session.runningTurnCount > 0)) {
+      // Several replicas: a user with nothing running is handed over at once, not at the end of the grace.
+      if (this.clustered) await this.handOverIdle();
       await delay(100);
     }
     const sessions = [...this.sessions.entries()];
@@ -266,11 +340,33 @@ export class SessionManager {
     await this.stopSession(key, session, 'evicted');
   }
 
+  /** Sessions of a draining replica with no turn running: stopped, and their leases given up. */
+  private async handOverIdle(): Promise<void> {
+    const idle = [...this.sessions.entries()].filter(([, session]) => session.runningTurnCount === 0);
+    await Promise.all(idle.map(([key, session]) => this.stopSession(key, session, 'shutdown')));
+  }
+
+  /** The lease is gone: the user's codex goes at once (SIGKILL), before another replica may start one. */
+  private async abandon(key: string): Promise<void> {
+    const session = this.sessions.get(key);
+    this.usageStores.delete(key);
+    if (!session) return;
+    this.sessions.delete(key);
+    this.observer.sessionEnded('lease_lost');
+    this.logger.warn({ user: key }, "this replica lost the user's lease; their codex is stopped");
+    await session.abandon(
+      `this bridge replica (${this.placement.replicaId}) lost the ownership of the user (its Redis lease could not be renewed); the turn was stopped`,
+      'ownership_lost',
+    );
+  }
+
   private async startSession(key: string, userId: string): Promise<CodexSession> {
     const command = this.codex.command;
     if (!command) {
       throw new ServiceUnavailableError(this.codex.problem ?? 'codex is not available', 60, 'codex-unavailable');
     }
+    // Several replicas: only the holder of the user's lease may start their codex (503 elsewhere).
+    await this.placement.ownership.claim(key);
     let tenant: Tenant;
     try {
       // Bounded: a data dir that hangs (a dead network filesystem, /proc) must not hang the request.
@@ -312,6 +408,12 @@ export class SessionManager {
     } catch (error) {
       if (relayToken) this.relay?.revoke(relayToken);
       logger.error({ err: (error as Error).message }, 'codex app-server did not start');
+      if ((error as Error).message.includes(`exit code ${HOME_LOCKED_EXIT_CODE}`))
+        throw new ServiceUnavailableError(
+          "another codex app-server still holds this user's CODEX_HOME (a replica that lost the user is stopping it); try again shortly",
+          RETRY_AFTER_SECONDS,
+          'codex-home-locked',
+        );
       // Codex writes to CODEX_HOME as it starts (login, databases): on a full disk that is why it failed.
       const space = await this.storage.freeBytes();
       if (isOutOfSpace((error as Error).message) || (space !== undefined && space.free < OUT_OF_SPACE_BYTES))
@@ -330,6 +432,7 @@ export class SessionManager {
         onTurnStarted: (run) => {
           turns.add(run);
           userEvents.follow(run);
+          this.placement.archive?.follow(key, run);
           void run.done.then(() => this.noteTurnStorage(run));
           this.observer.turnStarted(run);
         },
@@ -372,6 +475,9 @@ export class SessionManager {
           maxBytes: this.config.userEventsMaxBytes,
         },
         this.eventLedger,
+        this.placement.archive
+          ? (run, what) => this.placement.archive?.forget(key, run.threadId, run.turnId, what)
+          : undefined,
       );
       this.turnStores.set(key, store);
     }
@@ -410,6 +516,11 @@ export class SessionManager {
     this.observer.sessionEnded(why);
     this.logger.info({ user: key, why, ...(detail ? { detail } : {}) }, 'stopping codex session');
     await session.stop();
+    if (!this.clustered || why === 'recycled') return;
+    // The user may be served by another replica next: its usage records are not cached here, and the lease goes.
+    await this.usageStores.get(key)?.flush();
+    this.usageStores.delete(key);
+    await this.placement.ownership.release(key);
   }
 }
 

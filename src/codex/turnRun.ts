@@ -106,6 +106,34 @@ export class TurnRun {
     readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
+  /**
+   * A finished turn read back from another replica's record (src/codex/turnArchive): fetchable and
+   * replayable like one of this process, never running.
+   */
+  static restore(record: {
+    state: TurnState;
+    events: SequencedEvent[];
+    threadCreated: boolean;
+    rawEvents: boolean;
+    finishedAt: number | null;
+  }): TurnRun {
+    const { state } = record;
+    const run = new TurnRun(state.thread_id, state.turn_id, record.threadCreated, record.rawEvents);
+    run.events.push(...record.events);
+    // Items were the bridge's own Item objects when written; the generated TurnState types unknown fields looser.
+    run.items.push(...(state.items as Item[]));
+    run.status = state.status === 'running' ? 'failed' : state.status;
+    run.error = state.error;
+    run.usage = state.usage;
+    run.lastMessage = state.message;
+    run.eventsTruncated = state.events_truncated;
+    run.eventsEvicted = state.events_evicted;
+    run.lastSeq = record.events.at(-1)?.seq ?? state.last_event_id;
+    run.finishedAt = record.finishedAt ?? Date.now();
+    run.resolveDone();
+    return run;
+  }
+
   /** The sequence number of the latest event (0 before the first). */
   get lastEventId(): number {
     return this.lastSeq;

@@ -19,6 +19,8 @@ export class TurnStore implements EventBudget {
   constructor(
     private readonly limits: TurnStoreLimits,
     private readonly ledger: EventLedger = new EventLedger(Number.POSITIVE_INFINITY),
+    /** Told when a turn's events or the turn itself are dropped (the shared turn records follow). */
+    private readonly onForget?: (run: TurnRun, what: 'events' | 'turn') => void,
   ) {
     ledger.register(this);
   }
@@ -75,6 +77,7 @@ export class TurnStore implements EventBudget {
     const freed = run.evictEvents();
     this.bytes -= freed;
     this.ledger.release(freed);
+    if (freed > 0) this.onForget?.(run, 'events');
     return freed;
   }
 
@@ -107,6 +110,7 @@ export class TurnStore implements EventBudget {
     this.bytes -= run.retainedBytes;
     this.ledger.release(run.retainedBytes);
     run.budget = undefined;
+    this.onForget?.(run, 'turn');
   }
 }
 

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_WEBHOOK_EVENTS, USER_EVENT_TYPES } from '../codex/userEventTypes';
@@ -157,6 +158,11 @@ export const envSchema = z
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
     WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+    REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+    CLUSTER_REPLICA_ID: optionalString.pipe(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').optional()),
+    CLUSTER_ADVERTISE_URL: optionalUrl,
+    CLUSTER_LEASE_SECONDS: z.coerce.number().min(1).max(300).default(15),
+    CLUSTER_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'letters, digits, : . _ - (at most 64)').default('codex-bridge'),
   });
 
 /** Checked on the raw environment, so that these are reported together with any other bad value. */
@@ -274,6 +280,17 @@ export interface MetricsConfig {
   onMainPort: boolean;
 }
 
+/** Several replicas (REDIS_URL set): user ownership by Redis leases, forwarding to the owner, shared turn records. */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** Unique and stable per replica (a StatefulSet pod name): it names the lease holder. */
+  replicaId: string;
+  /** Where the other replicas reach this one to forward a request of a user it owns. */
+  advertiseUrl: string;
+  leaseMs: number;
+  keyPrefix: string;
+}
+
 export interface Config {
   openaiApiKey: string | undefined;
   openaiBaseUrl: string | undefined;
@@ -362,6 +379,8 @@ export interface Config {
   apiKeys: ApiKeyConfig | undefined;
   metrics: MetricsConfig;
   webhooks: WebhookConfig;
+  /** Unset (no REDIS_URL): one process, in-memory stores, as always. */
+  cluster: ClusterConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -467,6 +486,7 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
       onMainPort: env.METRICS_PORT === undefined && (env.SECURITY_METHOD === 'none' || env.METRICS_TOKEN !== undefined),
     },
     webhooks: webhookConfig(env),
+    cluster: clusterConfig(env),
   };
 }
 
@@ -487,6 +507,18 @@ function webhookConfig(env: Env): WebhookConfig {
     maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     retryBaseMs: env.WEBHOOK_RETRY_BASE_SECONDS * 1000,
     timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000,
+  };
+}
+
+function clusterConfig(env: Env): ClusterConfig | undefined {
+  if (env.REDIS_URL === undefined) return undefined;
+  const replicaId = env.CLUSTER_REPLICA_ID ?? os.hostname();
+  return {
+    redisUrl: env.REDIS_URL,
+    replicaId,
+    advertiseUrl: (env.CLUSTER_ADVERTISE_URL ?? `http://${replicaId}:${env.PORT}`).replace(/\/+$/, ''),
+    leaseMs: env.CLUSTER_LEASE_SECONDS * 1000,
+    keyPrefix: env.CLUSTER_KEY_PREFIX,
   };
 }
 
@@ -554,6 +586,10 @@ function crossFieldProblems(env: Env): string[] {
         ? 'WEBHOOK_SECRET: only used with WEBHOOK_URL (the operator\'s webhook endpoint); set WEBHOOK_URL too'
         : 'WEBHOOK_SECRET: is required with WEBHOOK_URL, to sign its deliveries (e.g. `echo whsec_$(openssl rand -base64 32)`)',
     );
+  if (env.REDIS_URL === undefined && (env.CLUSTER_REPLICA_ID ?? env.CLUSTER_ADVERTISE_URL) !== undefined)
+    problems.push('REDIS_URL: CLUSTER_REPLICA_ID and CLUSTER_ADVERTISE_URL only apply to several replicas; set REDIS_URL too');
+  if (env.REDIS_URL !== undefined && env.PORT === 0 && env.CLUSTER_ADVERTISE_URL === undefined)
+    problems.push('CLUSTER_ADVERTISE_URL: with PORT=0 the other replicas cannot know where to reach this one; set it');
   if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined)
     problems.push('METRICS_HOST: only used with METRICS_PORT (the separate /metrics listener); set METRICS_PORT too');
   if (env.METRICS_HOST !== undefined && net.isIP(env.METRICS_HOST) === 0 && !/^[A-Za-z0-9.-]+$/.test(env.METRICS_HOST))

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
 import { compatChatBody, markProfile } from '../compat/profile';
 import { authMiddleware } from './authMiddleware';
+import { clusterRouting } from './clusterRouting';
 import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
 import type { Handler, HandlerContext, Handlers, OperationId, ServedOperationId } from './operations';
@@ -27,6 +28,8 @@ export interface AppOptions {
   validateResponses?: boolean;
   /** Prometheus metrics; `/metrics` is served on this app only when `onMainPort`. */
   metrics?: { registry: BridgeMetrics; token: string | undefined; onMainPort: boolean };
+  /** Several replicas (REDIS_URL): requests of users another replica owns are forwarded there. */
+  cluster?: Parameters<typeof clusterRouting>[0];
   /** Replaces handlers, for unit tests of the HTTP layer. */
   handlers?: Partial<Handlers>;
 }
@@ -95,6 +98,7 @@ export function createApp(options: AppOptions): Express {
   app.get(['/docs', '/docs/index.html'], swaggerUi.setup(document, swaggerOptions));
   app.use('/docs', (req, _res, next) => next(new NotFoundError(`no file ${req.path} under /docs`)));
   app.use(authMiddleware(options.authenticator, operations));
+  app.use(clusterRouting(options.cluster, logger));
   app.use(
     express.json({
       limit: options.maxBodyBytes,

@@ -19,7 +19,14 @@ export type { TenantPaths } from './tenants';
 export type IsolationConfig = Pick<
   Config,
   'isolation' | 'baseDataDir' | 'codexHome' | 'codexWorkingDir' | 'multiUser' | 'envPassthrough'
->;
+> &
+  Partial<Pick<Config, 'cluster'>>;
+
+/** Exit status of a codex that did not start because another app-server holds its CODEX_HOME. */
+export const HOME_LOCKED_EXIT_CODE = 75;
+
+/** The file in CODEX_HOME whose lock the user's app-server holds for as long as it lives. */
+export const HOME_LOCK_FILE = '.codex-bridge.lock';
 
 export interface IsolationStatus {
   mechanism: 'bubblewrap' | 'none';
@@ -133,7 +140,30 @@ export class Isolation {
     return { ...paths, uid };
   }
 
+  /**
+   * With several replicas, the app-server holds an OS lock (flock) on a file in its CODEX_HOME for as long as
+   * it lives: util-linux `flock --nonblock` takes it and the process it starts inherits the descriptor, so
+   * the lock dies with codex itself (also when the bridge is killed) and a second app-server on the same home,
+   * from any replica whose filesystem shares the locks, exits at once with HOME_LOCKED_EXIT_CODE.
+   */
   async launch(tenant: Tenant, codexArgs: string[]): Promise<Launch> {
+    const launch = await this.unlockedLaunch(tenant, codexArgs);
+    if (!this.config.cluster) return launch;
+    return {
+      ...launch,
+      file: 'flock',
+      args: [
+        '--nonblock',
+        '--conflict-exit-code',
+        String(HOME_LOCKED_EXIT_CODE),
+        path.join(tenant.codexHome, HOME_LOCK_FILE),
+        launch.file,
+        ...launch.args,
+      ],
+    };
+  }
+
+  private async unlockedLaunch(tenant: Tenant, codexArgs: string[]): Promise<Launch> {
     const command = this.codex;
     if (!command) throw new Error('codex is not available');
     if (!this.bwrapPath) {

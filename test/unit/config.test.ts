@@ -107,3 +107,28 @@ describe('parseConfig', () => {
     ]);
   });
 });
+
+describe('several replicas (REDIS_URL)', () => {
+  it('is off without REDIS_URL: one process, as always', () => {
+    expect(parseConfig({}).cluster).toBeUndefined();
+  });
+
+  it('derives the replica name and the address the others forward to', () => {
+    const config = parseConfig({ REDIS_URL: 'redis://:pw@redis:6379/0', CLUSTER_REPLICA_ID: 'bridge-1', PORT: '8000' });
+    expect(config.cluster).toEqual({
+      redisUrl: 'redis://:pw@redis:6379/0',
+      replicaId: 'bridge-1',
+      advertiseUrl: 'http://bridge-1:8000',
+      leaseMs: 15_000,
+      keyPrefix: 'codex-bridge',
+    });
+  });
+
+  it('names the variable of a bad value', () => {
+    expect(() => parseConfig({ REDIS_URL: 'http://redis:6379' })).toThrow(/REDIS_URL/);
+    expect(() => parseConfig({ REDIS_URL: 'redis://r', CLUSTER_REPLICA_ID: 'a/b' })).toThrow(/CLUSTER_REPLICA_ID/);
+    expect(() => parseConfig({ REDIS_URL: 'redis://r', CLUSTER_LEASE_SECONDS: '0' })).toThrow(/CLUSTER_LEASE_SECONDS/);
+    expect(() => parseConfig({ REDIS_URL: 'redis://r', PORT: '0' })).toThrow(/CLUSTER_ADVERTISE_URL/);
+    expect(() => parseConfig({ CLUSTER_REPLICA_ID: 'a' })).toThrow(/REDIS_URL/);
+  });
+});

@@ -31,13 +31,17 @@ function turnLinks(run: TurnRun): { turn: string; events: string; interrupt: str
   };
 }
 
-function findTurnOrThrow(
+async function findTurnOrThrow(
   services: Services,
   user: AuthenticatedUser | undefined,
   threadId: string,
   turnId: string,
-): TurnRun {
-  const run = services.sessions.findTurn(userOf(user), threadId, turnId);
+): Promise<TurnRun> {
+  // With several replicas a turn run by another one is read back from the shared records.
+  const { sessions } = services;
+  const run = sessions.lookupTurn
+    ? await sessions.lookupTurn(userOf(user), threadId, turnId)
+    : sessions.findTurn(userOf(user), threadId, turnId);
   if (!run)
     throw new NotFoundError(
       `no turn '${turnId}' on thread '${threadId}' for this user (finished turns are kept for a while only)`,
@@ -108,6 +112,7 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
               detail: identityProvider.detail ?? null,
             },
           }),
+          ...(services.cluster && { cluster: services.cluster.status() }),
           storage,
           memory,
           events: { retained_bytes: services.sessions.eventLedger.retainedBytes, max_bytes: services.config.eventsMaxBytes },
@@ -120,7 +125,8 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
 
     getReadyz: async ({ req, res }) => {
       const causes = await readinessCauses(services);
-      if (causes.length === 0) return { status: 200, body: { status: 'ready', checks: READINESS_CHECKS } };
+      if (causes.length === 0)
+        return { status: 200, body: { status: 'ready', checks: services.cluster ? [...READINESS_CHECKS, 'cluster'] : READINESS_CHECKS } };
       // A problem with its own `causes` member, written here because no domain error carries a list of causes.
       res
         .status(503)
@@ -257,11 +263,11 @@ export function createHandlers(services: Services, logger: Logger, metrics?: Bri
 
     getTurn: async ({ params, user }) => ({
       status: 200,
-      body: findTurnOrThrow(services, user, params.thread_id, params.turn_id).toState(),
+      body: (await findTurnOrThrow(services, user, params.thread_id, params.turn_id)).toState(),
     }),
 
     streamTurnEvents: async ({ params, query, req, res, user }) => {
-      const run = findTurnOrThrow(services, user, params.thread_id, params.turn_id);
+      const run = await findTurnOrThrow(services, user, params.thread_id, params.turn_id);
       // A partial replay must never pass for the whole: the turn's state stays, its events are gone.
       if (run.eventsEvicted)
         throw new GoneError(

@@ -1,4 +1,5 @@
 import type { IdentityProviderHealth } from '../../auth/identityProviderHealth';
+import type { ClusterStatus } from '../../cluster';
 import type { CodexBinaryInfo } from '../../codex/binary';
 import type { Usage } from '../../codex/bridgeEvents';
 import type { CodexSession } from '../../codex/session';
@@ -41,6 +42,8 @@ export interface SessionProvider {
   findTurn(userId: string, threadId: string, turnId?: string): TurnRun | undefined;
   /** The user's events across threads (GET /events); never starts a process. */
   userEvents(userId: string): UserEventHub;
+  /** The same for one turn, also where another replica ran it (shared records); absent: findTurn. */
+  lookupTurn?(userId: string, threadId: string, turnId: string): Promise<TurnRun | undefined>;
   usageOf(userId: string): Promise<{ usage: Usage; threads: number; metered: MeteredUsage | null }>;
   readonly activeSessions: number;
   readonly maxSessions: number;
@@ -85,6 +88,8 @@ export interface Services {
   version: string;
   /** Users' webhook subscriptions and deliveries; absent, the webhook routes answer 503. */
   webhooks?: WebhookService | undefined;
+  /** With REDIS_URL: this replica's place among several, for /status and readiness. */
+  cluster?: { status(): ClusterStatus; readonly redisUp: boolean } | undefined;
   /** With SECURITY_METHOD=Keycloak: the identity provider's last known state, for /status. */
   identityProvider?: Pick<IdentityProviderHealth, 'status'> | undefined;
 }

@@ -51,5 +51,7 @@ export async function readinessCauses(services: Services): Promise<ReadinessCaus
   const isolation = isolationProblem(services);
   if (isolation) causes.push({ check: 'isolation', detail: isolation });
   if (!services.sessions.accepting) causes.push({ check: 'draining', detail: 'the bridge is shutting down' });
+  if (services.cluster && !services.cluster.redisUp)
+    causes.push({ check: 'cluster', detail: 'Redis (REDIS_URL) is not reachable: no user can be taken or handed over' });
   return causes;
 }
