@@ -127,6 +127,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
+    console: config.console,
     validateResponses: options.validateResponses ?? false,
     metrics: { registry: metrics, token: config.metrics.token, onMainPort: config.metrics.onMainPort },
   });

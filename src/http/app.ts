@@ -12,6 +12,8 @@ import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
 import type { Handler, HandlerContext, Handlers, OperationId } from './operations';
 import type { BridgeMetrics } from '../metrics/bridgeMetrics';
+import type { ConsoleConfig } from '../config/env';
+import { consoleRouter } from './console';
 import { metricsHandler } from './metricsRoute';
 import { notFoundHandler, problemHandler } from './problemMiddleware';
 import { requestLog } from './requestLog';
@@ -27,6 +29,8 @@ export interface AppOptions {
   validateResponses?: boolean;
   /** Prometheus metrics; `/metrics` is served on this app only when `onMainPort`. */
   metrics?: { registry: BridgeMetrics; token: string | undefined; onMainPort: boolean };
+  /** The web console at /console (off when absent). */
+  console?: ConsoleConfig;
   /** Replaces handlers, for unit tests of the HTTP layer. */
   handlers?: Partial<Handlers>;
 }
@@ -94,6 +98,7 @@ export function createApp(options: AppOptions): Express {
   );
   app.get(['/docs', '/docs/index.html'], swaggerUi.setup(document, swaggerOptions));
   app.use('/docs', (req, _res, next) => next(new NotFoundError(`no file ${req.path} under /docs`)));
+  if (options.console?.enabled) app.use(consoleRouter(options.console, services.config.securityMethod));
   app.use(authMiddleware(options.authenticator, operations));
   app.use(
     express.json({
