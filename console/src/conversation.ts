@@ -1,4 +1,4 @@
-import type { BridgeClient, History, HistoryMessage, StreamedChatEvent, ThreadSummary } from '../../src/sdk';
+import type { BridgeClient, ChatRequest, History, HistoryMessage, StreamedChatEvent, ThreadSummary } from '../../src/sdk';
 import { button, describeError, h } from './dom';
 import { followTurn } from './follow';
 import { itemView } from './items';
@@ -13,6 +13,13 @@ import { TurnView } from './turnView';
 const RUNNING_KEY = 'codex-console.running-turn.';
 const HISTORY_PAGE = 50;
 const MAX_HISTORY_PAGES = 20;
+type ApprovalPolicy = NonNullable<ChatRequest['approval_policy']>;
+const APPROVAL_POLICIES: Array<{ value: ApprovalPolicy | ''; label: string }> = [
+  { value: '', label: 'As the bridge is set up' },
+  { value: 'never', label: 'Never ask' },
+  { value: 'on-request', label: 'When Codex thinks it should' },
+  { value: 'untrusted', label: 'Before anything not known to be safe' },
+];
 
 export interface ConversationHooks {
   /** The thread changed (created, renamed, archived): the list should show it. */
@@ -30,6 +37,7 @@ export class Conversation {
   private readonly input: HTMLTextAreaElement;
   private readonly send: HTMLButtonElement;
   private readonly interrupt: HTMLButtonElement;
+  private readonly approvalPolicy: HTMLSelectElement;
   private thread: ThreadSummary | undefined;
   private running: { abort: AbortController; threadId: string | undefined; turnId: string | undefined } | undefined;
 
@@ -44,7 +52,14 @@ export class Conversation {
     this.input = h('textarea', { id: 'message', name: 'message', rows: 3, required: true, placeholder: 'Ask Codex… (Enter sends, Shift+Enter for a new line)' });
     this.send = h('button', { type: 'submit', class: 'primary' }, 'Send');
     this.interrupt = button('Interrupt', () => void this.stopTurn(), { class: 'danger', disabled: true });
-    const form = h('form', { class: 'composer', 'aria-label': 'Message Codex' }, h('label', { for: 'message' }, 'Message'), this.input, h('div', { class: 'composer-buttons' }, this.send, this.interrupt));
+    this.approvalPolicy = h('select', { id: 'approval-policy', name: 'approval_policy' }, ...APPROVAL_POLICIES.map(({ value, label }) => h('option', { value }, label)));
+    const form = h(
+      'form',
+      { class: 'composer', 'aria-label': 'Message Codex' },
+      h('label', { for: 'message' }, 'Message'),
+      this.input,
+      h('div', { class: 'composer-buttons' }, h('label', { for: 'approval-policy', class: 'inline' }, 'Ask before commands'), this.approvalPolicy, this.send, this.interrupt),
+    );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.sendMessage();
@@ -78,6 +93,8 @@ export class Conversation {
     this.stopFollowing();
     this.log.replaceChildren();
     this.notice.textContent = 'Loading the history…';
+    // Until the history is shown: a message sent meanwhile would land above it.
+    this.send.disabled = true;
     let history: History;
     const messages: HistoryMessage[] = [];
     try {
@@ -90,6 +107,7 @@ export class Conversation {
       } while (cursor && ++pages < MAX_HISTORY_PAGES);
     } catch (error) {
       this.failed(error, 'The history did not load');
+      this.setRunning(false);
       return;
     }
     this.showThread(history.thread);
@@ -184,7 +202,9 @@ export class Conversation {
     this.log.append(itemView({ type: 'user_message', id: `local-${Date.now()}`, text: content }));
     const threadId = this.thread?.thread_id;
     const abort = new AbortController();
-    const events = this.client.streamChat({ thread_id: threadId ?? null, messages: [{ content }] }, { reconnect: 0, signal: abort.signal });
+    const policy = this.approvalPolicy.value as ApprovalPolicy | '';
+    const request = { thread_id: threadId ?? null, messages: [{ content }], ...(policy ? { approval_policy: policy } : {}) };
+    const events = this.client.streamChat(request, { reconnect: 0, signal: abort.signal });
     await this.follow(events, { threadId, turnId: undefined, lastEventId: 0 }, abort);
   }
 

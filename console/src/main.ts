@@ -84,20 +84,28 @@ async function showApp(settings: ConsoleSettings, auth: Auth): Promise<void> {
       closeMenu();
       conversation.startNew();
     },
+    unauthorized,
   );
   const who = h('span', { class: 'who' }, await auth.who());
   const logout = settings.security_method === 'none' ? null : button('Log out', () => void auth.logout().then(() => showLogin(settings, auth)), { class: 'secondary', 'data-action': 'logout' });
   layout.append(threads.element, conversation.element);
+  // Not a #fragment link: the hash names the open thread.
+  const skip = h('a', { class: 'skip', href: '#message' }, 'Skip to the message field');
+  skip.addEventListener('click', (event) => {
+    event.preventDefault();
+    conversation.focusComposer();
+  });
   root.replaceChildren(
-    h('a', { class: 'skip', href: '#message' }, 'Skip to the message field'),
+    skip,
     h('header', { class: 'top' }, menu, h('h1', {}, 'Codex console'), h('div', { class: 'account' }, who, logout)),
     layout,
   );
-  root.setAttribute('aria-busy', 'false');
+  root.setAttribute('aria-busy', 'true');
   const opened = threadFromHash();
-  await threads.load();
-  if (opened) await conversation.open(opened);
-  else conversation.startNew();
+  // The conversation first: nothing typed meanwhile can be wiped by it.
+  const conversationReady = opened ? conversation.open(opened) : Promise.resolve(conversation.startNew());
+  await Promise.all([threads.load(), conversationReady]);
+  root.setAttribute('aria-busy', 'false');
 }
 
 async function boot(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { BridgeClient, ThreadSummary } from '../../src/sdk';
+import { BridgeProblemError, type BridgeClient, type ThreadSummary } from '../../src/sdk';
 import { button, describeError, h } from './dom';
 
 /* The caller's threads, newest first, a page at a time. */
@@ -21,6 +21,7 @@ export class ThreadList {
     private readonly client: BridgeClient,
     private readonly open: (thread: ThreadSummary) => void,
     startNew: () => void,
+    private readonly unauthorized: () => void,
   ) {
     this.list = h('ul', { class: 'thread-list', 'aria-label': 'Threads' });
     this.more = button('Load more threads', () => void this.load(false), { class: 'secondary', hidden: true });
@@ -46,6 +47,10 @@ export class ThreadList {
       this.more.hidden = page.next_cursor === null;
       this.status.textContent = this.list.childElementCount === 0 ? 'No threads yet.' : '';
     } catch (error) {
+      if (error instanceof BridgeProblemError && error.status === 401) {
+        this.unauthorized();
+        return;
+      }
       this.status.textContent = `Threads did not load: ${describeError(error)}`;
     }
   }
