@@ -17,6 +17,8 @@ export interface Auth {
   /** Who is signed in, for the header. */
   who(): Promise<string>;
   usePastedToken(token: string): void;
+  /** Why the last login redirect did not sign in, if it did not. */
+  loginProblem: string | undefined;
   /** Redirects to the identity provider; undefined without one. */
   login: (() => Promise<void>) | undefined;
   logout(): Promise<void>;
@@ -38,7 +40,7 @@ export async function createAuth(settings: ConsoleSettings): Promise<Auth> {
         monitorSession: false,
       })
     : undefined;
-  if (oidc) await finishLoginRedirect(oidc);
+  const loginProblem = oidc ? await finishLoginRedirect(oidc) : undefined;
 
   const pasted = (): string | undefined => sessionStorage.getItem(TOKEN_KEY) ?? undefined;
   const oidcToken = async (): Promise<string | undefined> => {
@@ -60,6 +62,7 @@ export async function createAuth(settings: ConsoleSettings): Promise<Auth> {
     usePastedToken(value) {
       sessionStorage.setItem(TOKEN_KEY, value.trim());
     },
+    loginProblem,
     login: oidc ? () => oidc.signinRedirect() : undefined,
     async logout() {
       const hadPasted = pasted() !== undefined;
@@ -72,12 +75,18 @@ export async function createAuth(settings: ConsoleSettings): Promise<Auth> {
   };
 }
 
-/** Back from the identity provider with `?code=…&state=…`: trade the code for tokens, then clean the URL. */
-async function finishLoginRedirect(oidc: UserManager): Promise<void> {
+/**
+ * Back from the identity provider with `?code=…&state=…`: trade the code for tokens, then clean the URL.
+ * Answers why that failed (an `?error=` from the provider, a refused exchange), if it did.
+ */
+async function finishLoginRedirect(oidc: UserManager): Promise<string | undefined> {
   const query = new URLSearchParams(location.search);
-  if (!query.has('state') || (!query.has('code') && !query.has('error'))) return;
+  if (!query.has('state') || (!query.has('code') && !query.has('error'))) return undefined;
   try {
     await oidc.signinRedirectCallback();
+    return undefined;
+  } catch (error) {
+    return `The login did not complete: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
     history.replaceState(null, '', `${location.pathname}${location.hash}`);
   }

@@ -113,7 +113,7 @@ async function boot(): Promise<void> {
     const settings = await loadSettings();
     const auth = await createAuth(settings);
     if (await auth.signedIn()) await showApp(settings, auth);
-    else showLogin(settings, auth);
+    else showLogin(settings, auth, auth.loginProblem);
   } catch (error) {
     root.replaceChildren(h('main', { class: 'login' }, h('h1', {}, 'Codex console'), h('p', { role: 'alert' }, `The console could not start: ${describeError(error)}`)));
     root.setAttribute('aria-busy', 'false');

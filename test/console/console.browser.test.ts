@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { hashApiKey } from '../../src/auth/apiKeys';
 import { startTestBridge, type TestBridge } from '../support/bridge';
 import { ensureConsoleBuilt } from '../support/consoleBuild';
-import { describeWithKeycloak, keycloakStartTimeoutMs, startKeycloakDev, type DevKeycloakHandle } from '../support/keycloak';
+import { describeWithKeycloak, keycloakStartTimeoutMs, SHIPPED_REALM, startKeycloakDev, type DevKeycloakHandle } from '../support/keycloak';
 import { startPrefixProxy } from '../support/prefixProxy';
 import { describeInChromium, launchChromium } from '../sdk/swaggerPage';
 import { ConsolePage } from './consolePage';
@@ -279,6 +279,19 @@ describeInChromium('web console in Chromium behind a path-prefix proxy (SECURITY
   });
 });
 
+/**
+ * What the README tells an operator to do for a console at another address than the realm's defaults
+ * (http://localhost:8000, http://127.0.0.1:8000): add its URL to the users' client's redirect URIs. Keycloak
+ * then also allows its origin for the code exchange (web origins `+`).
+ */
+async function allowConsoleRedirect(keycloak: DevKeycloakHandle, consoleUrl: string): Promise<void> {
+  const found = await keycloak.admin('GET', `/clients?clientId=${SHIPPED_REALM.usersClient}`);
+  const [client] = (await found.json()) as Array<{ id: string; redirectUris: string[] }>;
+  if (!client) throw new Error(`the shipped realm has no client ${SHIPPED_REALM.usersClient}`);
+  const updated = await keycloak.admin('PUT', `/clients/${client.id}`, { ...client, redirectUris: [...client.redirectUris, `${consoleUrl}*`] });
+  if (!updated.ok) throw new Error(`Keycloak refused the redirect URI: HTTP ${updated.status}`);
+}
+
 describeInChromium('web console in Chromium with Keycloak (authorization code + PKCE)', () => {
   describeWithKeycloak('npm run keycloak:dev with the shipped realm', () => {
     const alice = { username: 'alice', password: 'alice-console-password' };
@@ -291,6 +304,7 @@ describeInChromium('web console in Chromium with Keycloak (authorization code + 
       ensureConsoleBuilt();
       keycloak = await startKeycloakDev([alice]);
       bridge = await startTestBridge({ ...keycloak.env, KEYCLOAK_CACHE_TTL_SECONDS: '0' });
+      await allowConsoleRedirect(keycloak, `${bridge.url}/console/`);
       browser = await launchChromium();
     }, keycloakStartTimeoutMs() + 60_000);
     afterAll(async () => {

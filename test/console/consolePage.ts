@@ -20,6 +20,7 @@ export class ConsolePage {
     page.on('console', (message: ConsoleMessage) => {
       if (message.type() !== 'error') return;
       const where = message.location().url;
+      if (process.env.CONSOLE_TEST_DEBUG) process.stderr.write(`[browser] ${message.text()} (${where})\n`);
       if (where === '' || where.startsWith(this.origin)) this.errors.push(`${message.text()} (${where})`);
     });
     page.on('pageerror', (error) => this.errors.push(`uncaught: ${error.message}`));
@@ -52,8 +53,13 @@ export class ConsolePage {
 
   /** The thread list and composer are up. */
   async waitForApp(): Promise<void> {
-    await this.page.getByRole('textbox', { name: 'Message' }).waitFor();
-    await this.page.locator('#app[aria-busy="false"]').waitFor();
+    try {
+      await this.page.getByRole('textbox', { name: 'Message' }).waitFor();
+      await this.page.locator('#app[aria-busy="false"]').waitFor();
+    } catch (error) {
+      const shown = await this.page.locator('body').innerText().catch(() => '(no page)');
+      throw new Error(`the console did not come up at ${this.page.url()}; the page shows:\n${shown.slice(0, 2000)}\nconsole errors: ${this.errors.join('\n')}`, { cause: error });
+    }
   }
 
   async send(text: string, approvalPolicy?: string): Promise<void> {
