@@ -6,7 +6,7 @@ import { hashApiKey } from '../../src/auth/apiKeys';
 import { startTestBridge, type TestBridge } from '../support/bridge';
 import { ensureConsoleBuilt } from '../support/consoleBuild';
 import { describeWithKeycloak, keycloakStartTimeoutMs, SHIPPED_REALM, startKeycloakDev, type DevKeycloakHandle } from '../support/keycloak';
-import { startPrefixProxy } from '../support/prefixProxy';
+import { startPrefixProxy, type PrefixProxy } from '../support/prefixProxy';
 import { describeInChromium, launchChromium } from '../sdk/swaggerPage';
 import { ConsolePage } from './consolePage';
 
@@ -242,7 +242,7 @@ describeInChromium('web console in Chromium (SECURITY_METHOD=ApiKey, a pasted ke
 
 describeInChromium('web console in Chromium behind a path-prefix proxy (SECURITY_METHOD=None)', () => {
   let bridge: TestBridge | undefined;
-  let proxy: Awaited<ReturnType<typeof startPrefixProxy>> | undefined;
+  let proxy: PrefixProxy | undefined;
   let browser: Browser | undefined;
   let ui: ConsolePage | undefined;
 
@@ -276,6 +276,28 @@ describeInChromium('web console in Chromium behind a path-prefix proxy (SECURITY
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.filter((call) => !call.startsWith('/codex/'))).toEqual([]);
     expect(ui.errors).toEqual([]);
+  });
+
+  it('reconnects by itself with Last-Event-ID when the connection drops mid-turn: every word once', async () => {
+    if (!ui || !proxy) throw new Error('the previous test did not open the console');
+    const words = Array.from({ length: 12 }, (_, index) => `piece${index + 1}`);
+    bridge?.fake.enqueue({ kind: 'text', text: words.join(' '), chunks: words.map((word, index) => (index === 0 ? word : ` ${word}`)), delayMs: 300 });
+    const resumes: Array<string | undefined> = [];
+    ui.page.on('request', (request) => {
+      if (request.url().endsWith('/events')) resumes.push(request.headers()['last-event-id']);
+    });
+    await ui.send('Count in pieces');
+    await ui.waitForCondition(
+      `(document.querySelector('.turn.live .message.assistant .markdown')?.textContent ?? '').includes('piece2')`,
+      'the second piece',
+    );
+    proxy.cutConnections();
+    const turn = await ui.waitForOutcome('completed');
+    expect(await ui.assistantText(turn).innerText()).toBe(words.join(' '));
+    expect(resumes.length).toBeGreaterThan(0);
+    expect(Number(resumes[0])).toBeGreaterThan(1);
+    // Chromium itself logs the cut stream; nothing else may be logged.
+    expect(ui.errors.filter((error) => !error.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'))).toEqual([]);
   });
 });
 

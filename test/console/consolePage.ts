@@ -78,7 +78,8 @@ export class ConsolePage {
   }
 
   async waitForOutcome(outcome: 'completed' | 'failed' | 'interrupted', timeout = 40_000): Promise<Locator> {
-    const turn = this.page.locator(`.turn[data-outcome="${outcome}"]`).last();
+    // The newest turn only: an earlier one of the page may have ended the same way.
+    const turn = this.page.locator(`.log > .turn:last-child[data-outcome="${outcome}"]`);
     await turn.waitFor({ timeout });
     return turn;
   }

@@ -2,7 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A path-prefix reverse proxy as nginx would be set up: /codex/* to the bridge's /*, with X-Forwarded-Prefix. */
-export async function startPrefixProxy(target: string, prefix: string): Promise<{ url: string; close: () => Promise<void> }> {
+export interface PrefixProxy {
+  url: string;
+  /** Drops every open client connection at once, as a network outage would (open streams included). */
+  cutConnections(): void;
+  close(): Promise<void>;
+}
+
+export async function startPrefixProxy(target: string, prefix: string): Promise<PrefixProxy> {
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -30,6 +37,7 @@ export async function startPrefixProxy(target: string, prefix: string): Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    cutConnections: () => server.closeAllConnections(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
