@@ -13,7 +13,7 @@ import type { Services } from './handlers/services';
 import type { Handler, HandlerContext, Handlers, OperationId } from './operations';
 import type { BridgeMetrics } from '../metrics/bridgeMetrics';
 import type { ConsoleConfig } from '../config/env';
-import { consoleRouter } from './console';
+import { consoleRouter, findConsoleDir } from './console';
 import { metricsHandler } from './metricsRoute';
 import { notFoundHandler, problemHandler } from './problemMiddleware';
 import { requestLog } from './requestLog';
@@ -98,7 +98,7 @@ export function createApp(options: AppOptions): Express {
   );
   app.get(['/docs', '/docs/index.html'], swaggerUi.setup(document, swaggerOptions));
   app.use('/docs', (req, _res, next) => next(new NotFoundError(`no file ${req.path} under /docs`)));
-  if (options.console?.enabled) app.use(consoleRouter(options.console, services.config.securityMethod));
+  if (options.console?.enabled) app.use(consoleRouter(options.console, services.config.securityMethod, findConsoleDir()));
   app.use(authMiddleware(options.authenticator, operations));
   app.use(
     express.json({

@@ -54,7 +54,8 @@ function contentSecurityPolicy(settings: ConsoleSettings): string {
 export function consoleRouter(
   config: ConsoleConfig,
   securityMethod: ConsoleSettings['security_method'],
-  directory: string | undefined = findConsoleDir(),
+  /** The built console (findConsoleDir()); undefined: not built. */
+  directory: string | undefined,
 ): Router {
   const router = express.Router({ strict: true });
   const settings: ConsoleSettings = {
