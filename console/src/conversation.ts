@@ -235,7 +235,10 @@ export class Conversation {
               running.threadId = event.thread_id;
               running.turnId = event.turn_id;
               sessionStorage.setItem(RUNNING_KEY + event.thread_id, event.turn_id);
-              if (event.thread_created) void this.adoptNewThread(event.thread_id);
+              if (event.thread_created) {
+                this.hooks.opened(event.thread_id);
+                this.hooks.threadsChanged();
+              }
             }
             view.handle(event);
           },
@@ -255,16 +258,17 @@ export class Conversation {
         this.running = undefined;
         this.setRunning(false);
         if (view.outcome) this.hooks.threadsChanged();
+        // Read only now: the history of a thread whose first turn has just started may not be readable yet.
+        if (running.threadId && !this.thread) await this.adoptNewThread(running.threadId);
       }
     }
   }
 
+  /** A thread this page started: its title and actions once its first turn is over. */
   private async adoptNewThread(threadId: string): Promise<void> {
-    this.hooks.opened(threadId);
-    this.hooks.threadsChanged();
     try {
       const page = await this.client.getHistory({ thread_id: threadId, limit: 1 });
-      if (this.running?.threadId === threadId) this.showThread(page.thread);
+      if (!this.thread && !this.running) this.showThread(page.thread);
     } catch {
       // The list shows it; the title stays "New thread" until the thread is opened again.
     }

@@ -35,6 +35,8 @@ export class TurnView {
   private readonly messages = new Map<string, { body: HTMLElement; text: string; pending: boolean }>();
   private readonly reasonings = new Map<string, { body: HTMLElement; text: string }>();
   private readonly tools = new Map<string, ToolView>();
+  /** Output of a command whose tool.started has not come yet (codex may send its first output first). */
+  private readonly earlyOutput = new Map<string, string>();
   private readonly approvals = new Map<string, ApprovalCard>();
   private usage: Usage | undefined;
   outcome: TurnOutcome | undefined;
@@ -79,9 +81,12 @@ export class TurnView {
       case 'tool.started':
         this.tool(event.item);
         return;
-      case 'tool.output.delta':
-        this.tools.get(event.item_id)?.appendOutput(event.delta);
+      case 'tool.output.delta': {
+        const view = this.tools.get(event.item_id);
+        if (view) view.appendOutput(event.delta);
+        else this.earlyOutput.set(event.item_id, (this.earlyOutput.get(event.item_id) ?? '') + event.delta);
         return;
+      }
       case 'tool.completed':
         this.tool(event.item).complete(event.item);
         return;
@@ -173,6 +178,9 @@ export class TurnView {
       view = toolView(item);
       this.body.append(view.element);
       this.tools.set(item.id, view);
+      const early = this.earlyOutput.get(item.id);
+      if (early !== undefined && !('output' in item && item.output)) view.appendOutput(early);
+      this.earlyOutput.delete(item.id);
     }
     return view;
   }
