@@ -156,6 +156,7 @@ export async function startBridge(config: Config, logger: Logger, options: Start
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
+    console: config.console,
     validateResponses: options.validateResponses ?? false,
     cluster,
     metrics: { registry: metrics, token: config.metrics.token, onMainPort: config.metrics.onMainPort },

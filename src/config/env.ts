@@ -163,6 +163,9 @@ export const envSchema = z
     CLUSTER_ADVERTISE_URL: optionalUrl,
     CLUSTER_LEASE_SECONDS: z.coerce.number().min(1).max(300).default(15),
     CLUSTER_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'letters, digits, : . _ - (at most 64)').default('codex-bridge'),
+    CONSOLE_ENABLED: booleanFromEnv.default(true),
+    CONSOLE_OIDC_CLIENT_ID: optionalString,
+    CONSOLE_OIDC_ISSUER: optionalUrl,
   });
 
 /** Checked on the raw environment, so that these are reported together with any other bad value. */
@@ -381,6 +384,17 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Unset (no REDIS_URL): one process, in-memory stores, as always. */
   cluster: ClusterConfig | undefined;
+  console: ConsoleConfig;
+}
+
+/** The web console at /console. */
+export interface ConsoleConfig {
+  enabled: boolean;
+  /**
+   * Where the browser logs in (SECURITY_METHOD=Keycloak): the realm's issuer as the browser reaches it
+   * and the public client of the authorization-code + PKCE flow. Undefined in the other modes.
+   */
+  oidc: { issuer: string; clientId: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -485,8 +499,22 @@ export function parseConfig(environment: NodeJS.ProcessEnv): Config {
       host: env.METRICS_HOST ?? '127.0.0.1',
       onMainPort: env.METRICS_PORT === undefined && (env.SECURITY_METHOD === 'none' || env.METRICS_TOKEN !== undefined),
     },
+    console: consoleConfig(env),
     webhooks: webhookConfig(env),
     cluster: clusterConfig(env),
+  };
+}
+
+/** The shipped realm's public client (deploy/keycloak/codex-bridge-realm.json). */
+const CONSOLE_DEFAULT_CLIENT_ID = 'codex-cli';
+
+function consoleConfig(env: Env): ConsoleConfig {
+  if (env.SECURITY_METHOD !== 'keycloak') return { enabled: env.CONSOLE_ENABLED, oidc: undefined };
+  // KEYCLOAK_BASE_URL may be an address only the bridge reaches; CONSOLE_OIDC_ISSUER is the browser's.
+  const issuer = env.CONSOLE_OIDC_ISSUER ?? keycloakConfig(env).expectedIssuer;
+  return {
+    enabled: env.CONSOLE_ENABLED,
+    oidc: issuer ? { issuer: issuer.replace(/\/+$/, ''), clientId: env.CONSOLE_OIDC_CLIENT_ID ?? CONSOLE_DEFAULT_CLIENT_ID } : undefined,
   };
 }
 

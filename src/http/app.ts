@@ -13,6 +13,8 @@ import { createHandlers } from './handlers';
 import type { Services } from './handlers/services';
 import type { Handler, HandlerContext, Handlers, OperationId, ServedOperationId } from './operations';
 import type { BridgeMetrics } from '../metrics/bridgeMetrics';
+import type { ConsoleConfig } from '../config/env';
+import { consoleRouter, findConsoleDir } from './console';
 import { metricsHandler } from './metricsRoute';
 import { notFoundHandler, problemHandler } from './problemMiddleware';
 import { requestLog } from './requestLog';
@@ -30,6 +32,8 @@ export interface AppOptions {
   metrics?: { registry: BridgeMetrics; token: string | undefined; onMainPort: boolean };
   /** Several replicas (REDIS_URL): requests of users another replica owns are forwarded there. */
   cluster?: Parameters<typeof clusterRouting>[0];
+  /** The web console at /console (off when absent). */
+  console?: ConsoleConfig;
   /** Replaces handlers, for unit tests of the HTTP layer. */
   handlers?: Partial<Handlers>;
 }
@@ -97,6 +101,7 @@ export function createApp(options: AppOptions): Express {
   );
   app.get(['/docs', '/docs/index.html'], swaggerUi.setup(document, swaggerOptions));
   app.use('/docs', (req, _res, next) => next(new NotFoundError(`no file ${req.path} under /docs`)));
+  if (options.console?.enabled) app.use(consoleRouter(options.console, services.config.securityMethod, findConsoleDir()));
   app.use(authMiddleware(options.authenticator, operations));
   app.use(clusterRouting(options.cluster, logger));
   app.use(

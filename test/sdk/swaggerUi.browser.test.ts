@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Request } from 'playwright-core';
 import { startTestBridge, type TestBridge } from '../support/bridge';
+import { startPrefixProxy } from '../support/prefixProxy';
 import { CLIENTS, describeWithKeycloak, keycloakStartTimeoutMs, REALM, startKeycloak, USERS, type KeycloakHandle } from '../support/keycloak';
 import { describeInChromium, launchChromium, SwaggerPage } from './swaggerPage';
 
@@ -105,43 +104,6 @@ describeInChromium('Swagger UI in Chromium with Keycloak', () => {
     });
   });
 });
-
-/** A path-prefix reverse proxy as nginx would be set up: /codex/* to the bridge's /*, with X-Forwarded-Prefix. */
-async function startPrefixProxy(target: string, prefix: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const upstream = new URL(target);
-  const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (!url.startsWith(`${prefix}/`)) {
-      res.writeHead(404).end('not behind the prefix');
-      return;
-    }
-    const forwarded = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: url.slice(prefix.length),
-        headers: { ...req.headers, 'x-forwarded-prefix': prefix },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forwarded.on('error', () => res.writeHead(502).end());
-    req.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describeInChromium('Swagger UI in Chromium behind a path-prefix proxy', () => {
   let bridge: TestBridge | undefined;

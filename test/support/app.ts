@@ -21,7 +21,7 @@ const TEST_CODEX: Services['codex'] = {
 export function appOver(
   config: Config,
   services: Partial<Services> & Pick<Services, 'sessions'>,
-  appOverrides: Partial<Pick<AppOptions, 'metrics' | 'authenticator'>> = {},
+  appOverrides: Partial<Pick<AppOptions, 'metrics' | 'authenticator' | 'console'>> = {},
 ): Express {
   return createApp({
     services: {
@@ -51,7 +51,7 @@ export function appWithDoubles(
   env: Record<string, string> = {},
   codexAvailable = true,
   overrides: Partial<Services> = {},
-  appOverrides: Partial<Pick<AppOptions, 'metrics' | 'authenticator'>> = {},
+  appOverrides: Partial<Pick<AppOptions, 'metrics' | 'authenticator' | 'console'>> = {},
 ): AppUnderTest {
   const config = parseConfig({ OPENAI_API_KEY: 'sk-test', MAX_BODY_BYTES: '4096', ...env });
   const sessions = new SessionProviderDouble();
