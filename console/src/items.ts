@@ -113,6 +113,9 @@ export function itemView(item: Item): HTMLElement {
       return assistantBubble(item.text).element;
     case 'reasoning':
       return reasoningBlock([...item.summary, ...item.content].join('\n\n')).element;
+    case 'review':
+      // The review as codex wrote it up (findings included), rendered like any model text: safely.
+      return assistantBubble(item.text).element;
     default:
       return toolView(item).element;
   }

@@ -124,7 +124,7 @@ export class TurnView {
           const message = this.message(item.id);
           message.text = item.text;
           this.scheduleRender(item.id);
-        } else if (item.type !== 'reasoning') this.tools.get(item.id)?.complete(item);
+        } else if (item.type !== 'reasoning' && item.type !== 'review') this.tools.get(item.id)?.complete(item);
       } else this.body.append(itemView(item));
     }
     if (state.status !== 'running') this.finish(state.status, state.usage ?? this.usage, state.error?.message);
