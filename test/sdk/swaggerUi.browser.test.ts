@@ -59,7 +59,7 @@ describeInChromium('Swagger UI in Chromium (SECURITY_METHOD=None)', () => {
     const response = await docs.execute('threads', 'listThreads', { limit: '5' });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ threads: [], next_cursor: null });
-    expect(response.requestUrl).toMatch(/\/threads\?limit=5$/);
+    expect(response.requestUrl).toMatch(/\/threads\?limit=5(&archived=false)?$/);
     expect(await sent.at(-1)?.headerValue('authorization')).toBe('Bearer pasted-token');
   });
 });
