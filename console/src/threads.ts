@@ -45,6 +45,7 @@ export class ThreadList {
       'nav',
       { class: 'threads', id: 'threads', 'aria-label': 'Your threads' },
       h('div', { class: 'threads-head' }, h('h2', {}, 'Threads'), button('New thread', startNew, { class: 'primary', 'data-action': 'new-thread' })),
+      searchForm,
       this.list,
       this.more,
       this.status,
