@@ -38,6 +38,8 @@ describeInChromium('web console in Chromium (SECURITY_METHOD=ApiKey, a pasted ke
       SECURITY_METHOD: 'ApiKey',
       API_KEYS: `alice:${hashApiKey(apiKey)}`,
       CODEX_ALLOWED_APPROVAL_POLICIES: 'never,untrusted,on-request',
+      // Codex is offered request_permissions only when something can be granted; network stays beyond the ceiling.
+      CODEX_GRANTABLE_PERMISSIONS: 'file_system',
     });
     browser = await launchChromium();
   }, 120_000);
@@ -190,6 +192,32 @@ describeInChromium('web console in Chromium (SECURITY_METHOD=ApiKey, a pasted ke
     const turn = await ui.waitForOutcome('completed');
     expect(await turn.locator('.message.assistant').innerText()).toContain('A blue logo it is.');
     expect(toolOutput(bridge.fake, from, 'request_user_input')).toEqual({ answers: { color: { answers: ['Blue'] } } });
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('lists the permissions codex asks for, the ones beyond the ceiling disabled with the reason; declining lets the turn go on', async () => {
+    bridge?.fake.enqueue({
+      kind: 'tool_call',
+      name: 'request_permissions',
+      arguments: { permissions: { network: { enabled: true } }, reason: 'to download the fonts' },
+      then: { kind: 'text', text: 'No network, fine.' },
+    });
+    const ui = await loggedIn();
+    await ui.send('Fetch the fonts', 'on-request');
+    const card = ui.page.getByRole('region', { name: 'Codex asks for more permissions' });
+    await card.waitFor();
+    expect(await card.innerText()).toContain('to download the fonts');
+    const network = card.getByRole('checkbox', { name: 'Network access for its commands' });
+    expect(await network.isDisabled()).toBe(true);
+    expect(await card.locator('.not-grantable').innerText()).toContain('CODEX_GRANTABLE_PERMISSIONS');
+    // Nothing asked is grantable: only declining is offered.
+    expect(await card.getByRole('button', { name: 'Grant for this turn' }).isDisabled()).toBe(true);
+    expect(await card.getByRole('button', { name: 'Grant for this session' }).isDisabled()).toBe(true);
+    await ui.screenshot(shot('permissions'));
+    await card.getByRole('button', { name: 'Decline' }).click();
+    await card.locator('.status').filter({ hasText: 'Answered: Decline' }).waitFor();
+    const turn = await ui.waitForOutcome('completed');
+    expect(await turn.locator('.message.assistant').innerText()).toContain('No network, fine.');
     expect(ui.errors).toEqual([]);
   });
 
