@@ -219,7 +219,7 @@ export class Conversation {
     known: { threadId: string | undefined; turnId: string | undefined; lastEventId: number },
     abort: AbortController,
   ): Promise<void> {
-    const view = new TurnView((approval, decision) => this.client.resolveApproval(approval.thread_id, approval.request_id, { decision }));
+    const view = new TurnView((approval, body) => this.client.answer(approval, body));
     this.log.append(view.element);
     const running = { abort, threadId: known.threadId, turnId: known.turnId };
     this.running = running;

@@ -4,7 +4,8 @@ import { describeError } from './dom';
 /*
  * Follows a turn to its end across dropped connections: each retry resumes the turn's event stream after
  * the last event seen (Last-Event-ID), so every event is shown once. When the stream cannot be had any
- * more (the turn ended and its stream answers 204, 404 or 410), the turn's final state is read instead.
+ * more (the turn ended and its stream answers 204 after its last event, 404 or 410), the turn's final state
+ * is read instead, before anything is said about a lost connection.
  */
 
 export interface FollowCallbacks {
@@ -47,6 +48,7 @@ export async function followTurn(
     let ended = false;
     let gone = false;
     const seenBefore = lastEventId;
+    let lost: string | undefined;
     try {
       for await (const streamed of current) {
         if (streamed.id <= lastEventId) continue;
@@ -62,7 +64,7 @@ export async function followTurn(
       if (!turn) throw error;
       if (error instanceof BridgeProblemError && error.status !== 404 && error.status !== 410 && error.status < 500 && error.status !== 429) throw error;
       gone = error instanceof BridgeProblemError && error.status === 410;
-      callbacks.connection(`Connection lost (${describeError(error)}); reconnecting…`);
+      lost = describeError(error);
     }
     if (!turn) return;
     // The stream ended (or broke) without turn.completed: a finished turn's state says how it ended.
@@ -72,6 +74,7 @@ export async function followTurn(
       callbacks.finalState(state);
       return;
     }
+    if (lost !== undefined) callbacks.connection(`Connection lost (${lost}); reconnecting…`);
     if (!state || lastEventId === seenBefore) {
       if (failures >= RETRY_DELAYS_MS.length) throw new Error('the turn could not be followed: the bridge does not answer');
       await sleep(RETRY_DELAYS_MS[failures] ?? 8000, signal);

@@ -14,8 +14,11 @@ export class ThreadList {
   private readonly list: HTMLUListElement;
   private readonly more: HTMLButtonElement;
   private readonly status: HTMLElement;
+  private readonly search: HTMLInputElement;
   private cursor: string | null = null;
   private selected: string | undefined;
+  /** Only the newest load fills the list, so a slow answer to an older search cannot overwrite a newer one. */
+  private loads = 0;
 
   constructor(
     private readonly client: BridgeClient,
@@ -26,10 +29,23 @@ export class ThreadList {
     this.list = h('ul', { class: 'thread-list', 'aria-label': 'Threads' });
     this.more = button('Load more threads', () => void this.load(false), { class: 'secondary', hidden: true });
     this.status = h('p', { class: 'muted', role: 'status' });
+    this.search = h('input', { type: 'search', id: 'thread-search', placeholder: 'Search titles', autocomplete: 'off' });
+    let debounce: ReturnType<typeof setTimeout> | undefined;
+    this.search.addEventListener('input', () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => void this.load(), 250);
+    });
+    const searchForm = h('form', { class: 'thread-search', role: 'search' }, h('label', { for: 'thread-search' }, 'Search threads'), this.search);
+    searchForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      clearTimeout(debounce);
+      void this.load();
+    });
     this.element = h(
       'nav',
       { class: 'threads', id: 'threads', 'aria-label': 'Your threads' },
       h('div', { class: 'threads-head' }, h('h2', {}, 'Threads'), button('New thread', startNew, { class: 'primary', 'data-action': 'new-thread' })),
+      searchForm,
       this.list,
       this.more,
       this.status,
@@ -38,15 +54,23 @@ export class ThreadList {
 
   async load(fromStart = true): Promise<void> {
     if (fromStart) this.cursor = null;
+    const load = ++this.loads;
     this.status.textContent = 'Loading…';
+    const search = this.search.value.trim();
     try {
-      const page = await this.client.listThreads({ limit: PAGE_SIZE, ...(this.cursor ? { cursor: this.cursor } : {}) });
+      const page = await this.client.listThreads({
+        limit: PAGE_SIZE,
+        ...(search ? { search } : {}),
+        ...(this.cursor ? { cursor: this.cursor } : {}),
+      });
+      if (load !== this.loads) return;
       if (fromStart) this.list.replaceChildren();
       for (const thread of page.threads) this.list.append(this.entry(thread));
       this.cursor = page.next_cursor;
       this.more.hidden = page.next_cursor === null;
-      this.status.textContent = this.list.childElementCount === 0 ? 'No threads yet.' : '';
+      this.status.textContent = this.list.childElementCount === 0 ? (search ? 'No thread matches.' : 'No threads yet.') : '';
     } catch (error) {
+      if (load !== this.loads) return;
       if (error instanceof BridgeProblemError && error.status === 401) {
         this.unauthorized();
         return;

@@ -1,5 +1,5 @@
-import type { Approval, ApprovalDecision, ApprovalResolution, ChatEvent, TurnState, Usage } from '../../src/sdk';
-import { approvalCard, type ApprovalCard } from './approvals';
+import type { ChatEvent, TurnState, Usage } from '../../src/sdk';
+import { approvalCard, type Answer, type ApprovalCard } from './approvals';
 import { h } from './dom';
 import { assistantBubble, itemView, reasoningBlock, toolView, usageLine, type ToolView } from './items';
 import { renderMarkdown } from './markdown';
@@ -9,7 +9,7 @@ import { renderMarkdown } from './markdown';
  * is re-rendered as Markdown once per animation frame however fast deltas come.
  */
 
-/** The bridge's failure event: `error` today; a name that does not collide with EventSource's own comes. */
+/** The bridge's failure event: `turn.error`, or `error` from a bridge with SSE_LEGACY_ERROR_EVENT=true. */
 interface FailureNotice {
   message: string;
   code: string;
@@ -19,6 +19,7 @@ interface FailureNotice {
 const KNOWN_TYPES = new Set<string>([
   'turn.started', 'message.delta', 'message.completed', 'reasoning.delta', 'reasoning.completed', 'tool.started',
   'tool.output.delta', 'tool.completed', 'usage', 'approval.requested', 'approval.resolved', 'turn.completed', 'codex',
+  'turn.error', 'plan.updated', 'diff.updated', 'review.completed',
 ]);
 
 function failureNotice(event: { type: string } & Record<string, unknown>): FailureNotice | undefined {
@@ -41,7 +42,7 @@ export class TurnView {
   private usage: Usage | undefined;
   outcome: TurnOutcome | undefined;
 
-  constructor(private readonly answer: (approval: Approval, decision: ApprovalDecision) => Promise<ApprovalResolution>) {
+  constructor(private readonly answer: Answer) {
     this.body = h('div', { class: 'turn-body' });
     this.footer = h('p', { class: 'turn-footer', role: 'status' }, 'Running…');
     this.element = h('div', { class: 'turn live', 'aria-busy': 'true' }, this.body, this.footer);
@@ -98,7 +99,7 @@ export class TurnView {
         const card = approvalCard(event.approval, this.answer);
         this.approvals.set(event.approval.request_id, card);
         this.body.append(card.element);
-        card.element.querySelector('button')?.focus({ preventScroll: true });
+        card.element.querySelector<HTMLElement>('input:not([disabled]), select, button:not([disabled])')?.focus({ preventScroll: true });
         return;
       }
       case 'approval.resolved':
@@ -107,11 +108,18 @@ export class TurnView {
       case 'turn.completed':
         this.finish(event.status, event.usage ?? this.usage, event.error?.message);
         return;
+      case 'turn.error':
+        this.showFailure(event);
+        return;
       default: {
         const notice = failureNotice(event as { type: string } & Record<string, unknown>);
-        if (notice) this.body.append(h('p', { class: 'notice error', role: 'alert' }, `${notice.will_retry ? 'Retrying: ' : 'Error: '}${notice.message} (${notice.code})`));
+        if (notice) this.showFailure(notice);
       }
     }
+  }
+
+  private showFailure(notice: FailureNotice): void {
+    this.body.append(h('p', { class: 'notice error', role: 'alert' }, `${notice.will_retry ? 'Retrying: ' : 'Error: '}${notice.message} (${notice.code})`));
   }
 
   /** A turn that ended while the page was not following it: its final state from GET …/turns/{turn_id}. */

@@ -8,6 +8,7 @@ import { ensureConsoleBuilt } from '../support/consoleBuild';
 import { describeWithKeycloak, keycloakStartTimeoutMs, SHIPPED_REALM, startKeycloakDev, type DevKeycloakHandle } from '../support/keycloak';
 import { startPrefixProxy, type PrefixProxy } from '../support/prefixProxy';
 import { describeInChromium, launchChromium } from '../sdk/swaggerPage';
+import { toolOutput } from '../support/toolOutput';
 import { ConsolePage } from './consolePage';
 
 /*
@@ -37,6 +38,8 @@ describeInChromium('web console in Chromium (SECURITY_METHOD=ApiKey, a pasted ke
       SECURITY_METHOD: 'ApiKey',
       API_KEYS: `alice:${hashApiKey(apiKey)}`,
       CODEX_ALLOWED_APPROVAL_POLICIES: 'never,untrusted,on-request',
+      // Codex is offered request_permissions only when something can be granted; network stays beyond the ceiling.
+      CODEX_GRANTABLE_PERMISSIONS: 'file_system',
     });
     browser = await launchChromium();
   }, 120_000);
@@ -148,6 +151,76 @@ describeInChromium('web console in Chromium (SECURITY_METHOD=ApiKey, a pasted ke
     expect(ui.errors).toEqual([]);
   });
 
+  it("shows codex's question with its options as radio buttons; the option picked is what the model gets next", async () => {
+    if (!bridge) throw new Error('beforeAll did not start the bridge');
+    const from = bridge.fake.requests.length;
+    bridge.fake.enqueue({
+      kind: 'tool_call',
+      name: 'request_user_input',
+      arguments: {
+        questions: [
+          {
+            id: 'color',
+            header: 'Colour',
+            question: 'Which colour should the logo be?',
+            options: [
+              { label: 'Red (Recommended)', description: 'Warm, matches the site.' },
+              { label: 'Blue', description: 'Cool, matches the docs.' },
+            ],
+          },
+        ],
+      },
+      then: { kind: 'text', text: 'A blue logo it is.' },
+    });
+    const ui = await loggedIn();
+    await ui.send('Make me a logo');
+    const card = ui.page.getByRole('region', { name: 'Codex asks you' });
+    await card.waitFor();
+    const question = card.getByRole('group', { name: /Which colour should the logo be\?/ });
+    expect(await question.getByRole('radio').count()).toBe(3);
+    // Codex takes a free answer too: a text field, reachable by its label.
+    await card.getByRole('textbox', { name: 'Other answer', exact: true }).waitFor();
+    // Keyboard: the first option has the focus.
+    expect(await ui.page.evaluate('document.activeElement?.getAttribute("value")')).toBe('Red (Recommended)');
+    await ui.screenshot(shot('question'));
+    // Nothing picked yet: the console says so and sends nothing.
+    await card.getByRole('button', { name: 'Send answers' }).click();
+    await card.locator('.status').filter({ hasText: 'first' }).waitFor();
+    await question.getByRole('radio', { name: /^Blue/ }).check();
+    await card.getByRole('button', { name: 'Send answers' }).click();
+    await card.locator('.status').filter({ hasText: 'Answered: Send answers' }).waitFor();
+    const turn = await ui.waitForOutcome('completed');
+    expect(await turn.locator('.message.assistant').innerText()).toContain('A blue logo it is.');
+    expect(toolOutput(bridge.fake, from, 'request_user_input')).toEqual({ answers: { color: { answers: ['Blue'] } } });
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('lists the permissions codex asks for, the ones beyond the ceiling disabled with the reason; declining lets the turn go on', async () => {
+    bridge?.fake.enqueue({
+      kind: 'tool_call',
+      name: 'request_permissions',
+      arguments: { permissions: { network: { enabled: true } }, reason: 'to download the fonts' },
+      then: { kind: 'text', text: 'No network, fine.' },
+    });
+    const ui = await loggedIn();
+    await ui.send('Fetch the fonts', 'on-request');
+    const card = ui.page.getByRole('region', { name: 'Codex asks for more permissions' });
+    await card.waitFor();
+    expect(await card.innerText()).toContain('to download the fonts');
+    const network = card.getByRole('checkbox', { name: 'Network access for its commands' });
+    expect(await network.isDisabled()).toBe(true);
+    expect(await card.locator('.not-grantable').innerText()).toContain('CODEX_GRANTABLE_PERMISSIONS');
+    // Nothing asked is grantable: only declining is offered.
+    expect(await card.getByRole('button', { name: 'Grant for this turn' }).isDisabled()).toBe(true);
+    expect(await card.getByRole('button', { name: 'Grant for this session' }).isDisabled()).toBe(true);
+    await ui.screenshot(shot('permissions'));
+    await card.getByRole('button', { name: 'Decline' }).click();
+    await card.locator('.status').filter({ hasText: 'Answered: Decline' }).waitFor();
+    const turn = await ui.waitForOutcome('completed');
+    expect(await turn.locator('.message.assistant').innerText()).toContain('No network, fine.');
+    expect(ui.errors).toEqual([]);
+  });
+
   it('interrupts a slow turn', async () => {
     bridge?.fake.enqueue({ kind: 'command', command: 'sleep 30' });
     const ui = await loggedIn();
@@ -200,6 +273,27 @@ describeInChromium('web console in Chromium (SECURITY_METHOD=ApiKey, a pasted ke
     await ui.waitForApp();
     await ui.page.locator('.log .turn[data-turn-id]').last().waitFor();
     await check();
+    expect(ui.errors).toEqual([]);
+  });
+
+  it('the search field filters the thread list by title', async () => {
+    const ui = await loggedIn();
+    await ui.threadEntries().filter({ hasText: 'Run the ticking command' }).waitFor();
+    const all = await ui.threadEntries().count();
+    expect(all).toBeGreaterThan(1);
+    await ui.page.getByRole('searchbox', { name: 'Search threads' }).fill('sixteen words');
+    await ui.waitForCondition(
+      `(() => {
+        const entries = [...document.querySelectorAll('.thread-list button[data-thread-id]')];
+        return entries.length === 1 && entries[0].textContent.includes('Say sixteen words slowly');
+      })()`,
+      'the list to show only the matching thread',
+    );
+    await ui.screenshot(shot('search'));
+    await ui.page.getByRole('searchbox', { name: 'Search threads' }).fill('no thread is called this');
+    await ui.page.getByRole('status').filter({ hasText: 'No thread matches.' }).waitFor();
+    await ui.page.getByRole('searchbox', { name: 'Search threads' }).fill('');
+    await ui.waitForCondition(`document.querySelectorAll('.thread-list button[data-thread-id]').length === ${all}`, 'every thread back');
     expect(ui.errors).toEqual([]);
   });
 

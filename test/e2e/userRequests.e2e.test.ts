@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { jsonEvents, startTestBridge, type TestBridge } from '../support/bridge';
-import { lastInputItem, type FakeModel } from '../support/fakeModel';
 import { makeTempDir } from '../support/tempDir';
+import { toolOutput } from '../support/toolOutput';
 import { waitUntil } from '../support/wait';
 
 /*
@@ -65,18 +65,6 @@ async function turnWhenDone(target: TestBridge, turn: Turn): Promise<Record<stri
 
 const answer = (target: TestBridge, turn: Turn, approval: Approval, body: unknown) =>
   request(target.url).post(`/threads/${turn.thread_id}/approvals/${approval.request_id}`).send(body as object);
-
-/** What codex told the model the tool call `name` returned, from the fake model's requests since `from`. */
-function toolOutput(fake: FakeModel, from: number, name: string): unknown {
-  for (const body of fake.requests.slice(from)) {
-    const input = (body as { input: Array<Record<string, unknown>> }).input;
-    const output = lastInputItem(body);
-    const call = input.find((item) => item.type === 'function_call' && item.call_id === output?.call_id);
-    if (output?.type === 'function_call_output' && call?.name === name)
-      return typeof output.output === 'string' ? JSON.parse(output.output) : output.output;
-  }
-  throw new Error(`codex sent no output of ${name} to the model`);
-}
 
 const COLOUR_QUESTION = {
   id: 'color',
