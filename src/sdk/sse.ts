@@ -22,6 +22,8 @@ export async function* turnEventsOf(
   // Sent from inside the generator, so nothing is requested (or left to reject unhandled) until iteration starts.
   const { error, response } = await send();
   if (!response.ok) throw problemErrorFrom(response, error);
+  // The turn has ended and nothing came after `lastEventId`: the end of the stream, as [DONE] would be.
+  if (response.status === 204) return;
   const contentType = response.headers.get('Content-Type') ?? '';
   if (!contentType.startsWith('text/event-stream') || !response.body) {
     await response.body?.cancel();

@@ -210,6 +210,10 @@ describe('turn control through the SDK', () => {
     expect(all.map(({ id }) => id)).toEqual(all.map((_, index) => index + 1));
     expect(textOf(all.map(({ event }) => event))).toBe('one two three four five six');
     expect(all.at(-1)?.event).toMatchObject({ type: 'turn.completed', status: 'completed' });
+
+    // Resuming after the last event of a finished turn: the bridge answers 204, the SDK ends cleanly.
+    const after = await collect(client.streamTurnEvents(started.thread_id, started.turn_id, { lastEventId: all.at(-1)?.id }));
+    expect(after).toEqual([]);
   });
 
   it('interrupts a running turn; the open stream ends with turn.completed interrupted', async () => {
