@@ -206,7 +206,9 @@ describeNginx('nginx in front of the bridge (deploy/nginx/codex-bridge.conf)', (
     expect(rootStatus.status).toBe(200);
     expect(prefixed.status).toBe(200);
     expect(JSON.parse(prefixed.body)).toMatchObject({ codex_available: true });
-    const access = fs.readFileSync(path.join(confDir, 'access.log'), 'utf8');
-    expect(access).toContain('GET /codex/status');
+    // nginx logs a request once it has sent the answer: the line may come a moment after the client read it.
+    const accessLog = (): string => fs.readFileSync(path.join(confDir, 'access.log'), 'utf8');
+    await waitUntil(() => accessLog().includes('GET /codex/status'), 'nginx to log GET /codex/status', 5_000).catch(() => undefined);
+    expect(accessLog()).toContain('GET /codex/status');
   });
 });
