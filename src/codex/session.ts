@@ -28,7 +28,7 @@ import {
 import { assertWithinCeiling, resolveWorkingDirectory, sandboxPolicy } from './policy';
 import type { ParamsOf } from './protocolContract';
 import type { UserInput } from './requests';
-import { outputContract } from './structuredOutput';
+import { outputContract, type OutputContract } from './structuredOutput';
 import { endCommands, residentBytes } from './processTree';
 import { applyNotification, emitRaw } from './turnEvents';
 import type { JsonObject, Notification, ServerRequest } from './rpc';
@@ -82,6 +82,12 @@ export interface StartReviewRequest {
   rawEvents?: boolean | undefined;
   /** Relative to the user's workspace; only for a new thread. */
   cwd?: string | undefined;
+}
+
+/** A turn's request once checked: what codex is sent, and the compiled `output_schema`. */
+interface PreparedTurn {
+  input: UserInput[];
+  contract: OutputContract | undefined;
 }
 
 /** A turn waiting for its thread (`on_busy: queue`). */
@@ -202,14 +208,14 @@ export class CodexSession {
   }
 
   async startTurn(request: StartTurnRequest): Promise<TurnRun> {
-    const input = await this.prepare(request);
+    const prepared = await this.prepare(request);
     const threadId = request.threadId;
     if (threadId && request.onBusy === 'steer') {
       const running = this.runningTurns.get(threadId);
-      if (running?.turnId && !running.finished) return this.steer(running, input);
+      if (running?.turnId && !running.finished) return this.steer(running, prepared.input);
     }
-    if (threadId && request.onBusy === 'queue' && this.threadBusy(threadId)) return this.enqueue(threadId, request, input).started;
-    return this.beginTurn(request, input, false);
+    if (threadId && request.onBusy === 'queue' && this.threadBusy(threadId)) return this.enqueue(threadId, request, prepared).started;
+    return this.beginTurn(request, prepared, false);
   }
 
   /**
@@ -217,9 +223,9 @@ export class CodexSession {
    * when the thread is free (start the turn at once instead).
    */
   async queueTurn(request: StartTurnRequest): Promise<{ position: number; started: Promise<TurnRun> } | undefined> {
-    const input = await this.prepare(request);
+    const prepared = await this.prepare(request);
     if (!request.threadId || !this.threadBusy(request.threadId)) return undefined;
-    return this.enqueue(request.threadId, request, input);
+    return this.enqueue(request.threadId, request, prepared);
   }
 
   /** A review turn (codex's `review/start`, inline): on the given thread, or on a new one started in `cwd`. */
@@ -236,16 +242,17 @@ export class CodexSession {
   }
 
   /** Everything checked before a turn is asked for: policy, cwd, model and effort, output schema, images. */
-  private async prepare(request: StartTurnRequest): Promise<UserInput[]> {
+  private async prepare(request: StartTurnRequest): Promise<PreparedTurn> {
     assertWithinCeiling(this.settings.ceiling, request);
     // Checked now, so that a queued turn is refused at once rather than when its turn comes.
     if (request.cwd !== undefined) resolveWorkingDirectory(this.settings.workspace, request.cwd);
-    if (request.outputSchema) outputContract(request.outputSchema);
+    // Compiled once here: ajv compiling a caller's schema is the dearest check of all.
+    const contract = request.outputSchema ? outputContract(request.outputSchema) : undefined;
     const images = imageInputs(request.images ?? [], this.settings.workspace, this.settings.imageMaxBytes);
     if (request.model !== undefined || request.effort !== undefined)
       assertModelChoice(modelCatalogue(await this.listModels(), this.settings.model), request);
     const text: UserInput[] = request.prompt ? [{ type: 'text', text: request.prompt, text_elements: [] }] : [];
-    return [...text, ...images];
+    return { input: [...text, ...images], contract };
   }
 
   private threadBusy(threadId: string): boolean {
@@ -265,7 +272,7 @@ export class CodexSession {
     return run;
   }
 
-  private enqueue(threadId: string, request: StartTurnRequest, input: UserInput[]): { position: number; started: Promise<TurnRun> } {
+  private enqueue(threadId: string, request: StartTurnRequest, prepared: PreparedTurn): { position: number; started: Promise<TurnRun> } {
     const queue = this.queuedTurns.get(threadId) ?? [];
     if (queue.length >= MAX_QUEUED_TURNS)
       throw new TooManyRequestsError(`at most ${MAX_QUEUED_TURNS} turns may wait on one thread`, 5, 'turn-queue-full');
@@ -282,7 +289,7 @@ export class CodexSession {
     };
     request.signal?.addEventListener('abort', leave, { once: true });
     const started = ready
-      .then(() => this.beginTurn(request, input, true))
+      .then(() => this.beginTurn(request, prepared, true))
       .finally(() => request.signal?.removeEventListener('abort', leave));
     return { position: queue.length, started };
   }
@@ -305,11 +312,11 @@ export class CodexSession {
   }
 
   /** `reserved`: a queued turn whose thread was kept for it (startNextQueued). */
-  private async beginTurn(request: StartTurnRequest, input: UserInput[], reserved: boolean): Promise<TurnRun> {
+  private async beginTurn(request: StartTurnRequest, { input, contract }: PreparedTurn, reserved: boolean): Promise<TurnRun> {
     const { threadId, threadCreated, cwd } = await this.claimThread(request, reserved);
     return this.runTurn(threadId, threadCreated, request.rawEvents ?? false, async (run) => {
       run.unattended = request.unattended ?? false;
-      if (request.outputSchema) run.outputContract = outputContract(request.outputSchema);
+      run.outputContract = contract;
       const response = turnStartResult.parse(
         await this.call('turn/start', {
           threadId,
