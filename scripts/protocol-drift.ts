@@ -141,6 +141,10 @@ function compareAt(bridgeNode: Schema, codexNode: Schema, where: string, context
   const receiver = codexSends ? 'the bridge' : 'codex';
   if (accepted.some((alt) => alt.kind === 'any') || sent.some((alt) => alt.kind === 'any')) return [];
   const problems: string[] = [];
+  // A field codex sends in only some shapes of a union (an MCP elicitation's `url`) is there to be read.
+  const sentInSomeShape = new Set(
+    codexSends ? codexAlts.filter((alt) => alt.kind === 'object').flatMap((alt) => Object.keys(propertiesOf(alt.node))) : [],
+  );
   for (const alt of sent.flatMap(eachValue)) {
     const candidates = mergeValues(accepted).filter((other) => fits(alt.kind, other.kind));
     if (candidates.length === 0) {
@@ -151,21 +155,15 @@ function compareAt(bridgeNode: Schema, codexNode: Schema, where: string, context
     }
     // The candidate that fits best; with discriminated unions that is the one of the same `type`.
     const results = candidates.map((candidate) =>
-      codexSends ? compareOne(candidate.node, alt.node, where, context) : compareOne(alt.node, candidate.node, where, context),
+      codexSends
+        ? compareOne(candidate.node, alt.node, where, context, sentInSomeShape)
+        : compareOne(alt.node, candidate.node, where, context, sentInSomeShape),
     );
     if (results.some((result) => result.length === 0)) continue;
     problems.push(...(results.sort((a, b) => a.length - b.length)[0] ?? []));
   }
-  if (!codexSends) return problems;
-  // A field codex sends in only some shapes of a union (an MCP elicitation's `url`) is there to be read.
-  const sentSomewhere = new Set(
-    codexAlts.filter((alt) => alt.kind === 'object').flatMap((alt) => Object.keys(propertiesOf(alt.node)).map((name) => missingField(where, name))),
-  );
-  return [...new Set(problems.filter((problem) => !sentSomewhere.has(problem)))];
+  return codexSends ? [...new Set(problems)] : problems;
 }
-
-const missingField = (where: string, name: string): string =>
-  `field '${where === '' ? name : `${where}.${name}`}': codex's schema has no such field (the bridge reads it)`;
 
 /** An enum sent is each of its values: a union of one-value enums (codex's style) accepts them one by one. */
 function eachValue(alt: Alternative): Alternative[] {
@@ -191,7 +189,8 @@ function describe(alt: Alternative): string {
 }
 
 /** One bridge alternative against one codex alternative of the same kind. */
-function compareOne(bridge: Schema, codex: Schema, where: string, context: Comparison): string[] {
+/** `sentInSomeShape`: the fields codex sends in any shape of the union this object is one of. */
+function compareOne(bridge: Schema, codex: Schema, where: string, context: Comparison, sentInSomeShape: ReadonlySet<string>): string[] {
   const codexSends = context.direction === 'codex-sends';
   const problems: string[] = [];
   const bridgeValues = Array.isArray(bridge.enum) ? bridge.enum : undefined;
@@ -214,11 +213,11 @@ function compareOne(bridge: Schema, codex: Schema, where: string, context: Compa
     const items = (node: Schema): Schema => (isSchema(node.items) ? node.items : {});
     problems.push(...compareAt(items(bridge), items(codex), `${where}[]`, context));
   }
-  if (bridge.type === 'object') problems.push(...compareObject(bridge, codex, where, context));
+  if (bridge.type === 'object') problems.push(...compareObject(bridge, codex, where, context, sentInSomeShape));
   return problems;
 }
 
-function compareObject(bridge: Schema, codex: Schema, where: string, context: Comparison): string[] {
+function compareObject(bridge: Schema, codex: Schema, where: string, context: Comparison, sentInSomeShape: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const codexSends = context.direction === 'codex-sends';
   const bridgeProps = propertiesOf(bridge);
@@ -236,8 +235,11 @@ function compareObject(bridge: Schema, codex: Schema, where: string, context: Co
     // `true`: codex sends or takes anything there.
     if (codexProp === true) continue;
     if (!isSchema(codexProp)) {
+      if (codexSends && sentInSomeShape.has(name)) continue;
       problems.push(
-        codexSends ? missingField(where, name) : `field '${field(name)}': codex's schema has no such field (the bridge sends it)`,
+        codexSends
+          ? `field '${field(name)}': codex's schema has no such field (the bridge reads it)`
+          : `field '${field(name)}': codex's schema has no such field (the bridge sends it)`,
       );
       continue;
     }
