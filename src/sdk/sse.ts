@@ -24,14 +24,7 @@ export async function* turnEventsOf(
   if (!response.ok) throw problemErrorFrom(response, error);
   // The turn has ended and nothing came after `lastEventId`: the end of the stream, as [DONE] would be.
   if (response.status === 204) return;
-  const contentType = response.headers.get('Content-Type') ?? '';
-  if (!contentType.startsWith('text/event-stream') || !response.body) {
-    await response.body?.cancel();
-    throw new BridgeProtocolError(
-      `expected text/event-stream, got ${contentType || 'no content type'} (HTTP ${response.status})`,
-    );
-  }
-  for await (const message of sseMessagesOf(response.body)) {
+  for await (const message of sseMessagesOf(await eventStreamBody(response))) {
     if (message.data === DONE) return;
     yield { id: sequenceOf(message), event: JSON.parse(message.data) as ChatEvent };
   }
@@ -47,6 +40,14 @@ export async function* userEventsOf(
 ): AsyncGenerator<StreamedUserEvent, void, undefined> {
   const { error, response } = await send();
   if (!response.ok) throw problemErrorFrom(response, error);
+  for await (const message of sseMessagesOf(await eventStreamBody(response))) {
+    yield { id: sequenceOf(message), event: JSON.parse(message.data) as UserEvent };
+  }
+  throw new BridgeProtocolError('the event stream ended');
+}
+
+/** The body of an answer that must be an event stream; anything else is the bridge breaking its contract. */
+async function eventStreamBody(response: Response): Promise<ReadableStream<Uint8Array>> {
   const contentType = response.headers.get('Content-Type') ?? '';
   if (!contentType.startsWith('text/event-stream') || !response.body) {
     await response.body?.cancel();
@@ -54,10 +55,7 @@ export async function* userEventsOf(
       `expected text/event-stream, got ${contentType || 'no content type'} (HTTP ${response.status})`,
     );
   }
-  for await (const message of sseMessagesOf(response.body)) {
-    yield { id: sequenceOf(message), event: JSON.parse(message.data) as UserEvent };
-  }
-  throw new BridgeProtocolError('the event stream ended');
+  return response.body;
 }
 
 function sequenceOf(message: EventSourceMessage): number {
