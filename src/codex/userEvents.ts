@@ -61,16 +61,18 @@ export const userThreadDeletedEventSchema = z
   .object({ type: z.literal('thread.deleted'), thread_id: id, occurred_at: occurredAt })
   .meta({ id: 'UserThreadDeletedEvent', description: 'A thread was deleted for good.' });
 
+const userEventVariants = [
+  userTurnStartedEventSchema,
+  userTurnEndedEventSchema,
+  userApprovalRequestedEventSchema,
+  userApprovalResolvedEventSchema,
+  userThreadRenamedEventSchema,
+  userThreadArchivedEventSchema,
+  userThreadDeletedEventSchema,
+] as const;
+
 export const userEventSchema = z
-  .discriminatedUnion('type', [
-    userTurnStartedEventSchema,
-    userTurnEndedEventSchema,
-    userApprovalRequestedEventSchema,
-    userApprovalResolvedEventSchema,
-    userThreadRenamedEventSchema,
-    userThreadArchivedEventSchema,
-    userThreadDeletedEventSchema,
-  ])
+  .discriminatedUnion('type', [...userEventVariants])
   .meta({
     id: 'UserEvent',
     description:
@@ -117,13 +119,7 @@ export function userEventOfTurn(event: BridgeEvent): UserEventBody | undefined {
 }
 
 export const userEventComponents = [
-  userTurnStartedEventSchema,
-  userTurnEndedEventSchema,
-  userApprovalRequestedEventSchema,
-  userApprovalResolvedEventSchema,
-  userThreadRenamedEventSchema,
-  userThreadArchivedEventSchema,
-  userThreadDeletedEventSchema,
+  ...userEventVariants,
   userEventSchema,
   userEventTypeSchema,
   webhookPayloadSchema,
