@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { hashApiKey } from '../../src/auth/apiKeys';
 import { startTestBridge, type TestBridge } from '../support/bridge';
 import { ensureConsoleBuilt } from '../support/consoleBuild';
+import { COLOUR_QUESTION } from '../support/fakeModel';
 import { describeWithKeycloak, keycloakStartTimeoutMs, SHIPPED_REALM, startKeycloakDev, type DevKeycloakHandle } from '../support/keycloak';
 import { startPrefixProxy, type PrefixProxy } from '../support/prefixProxy';
 import { describeInChromium, launchChromium } from '../sdk/swaggerPage';
@@ -158,17 +159,7 @@ describeInChromium('web console in Chromium (SECURITY_METHOD=ApiKey, a pasted ke
       kind: 'tool_call',
       name: 'request_user_input',
       arguments: {
-        questions: [
-          {
-            id: 'color',
-            header: 'Colour',
-            question: 'Which colour should the logo be?',
-            options: [
-              { label: 'Red (Recommended)', description: 'Warm, matches the site.' },
-              { label: 'Blue', description: 'Cool, matches the docs.' },
-            ],
-          },
-        ],
+        questions: [COLOUR_QUESTION],
       },
       then: { kind: 'text', text: 'A blue logo it is.' },
     });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { jsonEvents, startTestBridge, type TestBridge } from '../support/bridge';
+import { COLOUR_QUESTION } from '../support/fakeModel';
 import { makeTempDir } from '../support/tempDir';
 import { toolOutput } from '../support/toolOutput';
 import { waitUntil } from '../support/wait';
@@ -66,15 +67,6 @@ async function turnWhenDone(target: TestBridge, turn: Turn): Promise<Record<stri
 const answer = (target: TestBridge, turn: Turn, approval: Approval, body: unknown) =>
   request(target.url).post(`/threads/${turn.thread_id}/approvals/${approval.request_id}`).send(body as object);
 
-const COLOUR_QUESTION = {
-  id: 'color',
-  header: 'Colour',
-  question: 'Which colour should the logo be?',
-  options: [
-    { label: 'Red (Recommended)', description: 'Warm, matches the site.' },
-    { label: 'Blue', description: 'Cool, matches the docs.' },
-  ],
-};
 
 describe('questions (request_user_input)', () => {
   it('reach the client with their options, and the answer given over HTTP is what the model gets next', async () => {

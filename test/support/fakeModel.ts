@@ -342,3 +342,14 @@ function sleep(ms: number): Promise<void> {
   // Unref'd so a slow stream cut short by close() does not keep jest alive.
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
+
+/** A question for codex's `request_user_input` tool (a `tool_call` reply's `arguments.questions`). */
+export const COLOUR_QUESTION = {
+  id: 'color',
+  header: 'Colour',
+  question: 'Which colour should the logo be?',
+  options: [
+    { label: 'Red (Recommended)', description: 'Warm, matches the site.' },
+    { label: 'Blue', description: 'Cool, matches the docs.' },
+  ],
+};
