@@ -25,7 +25,11 @@ export type IsolationConfig = Pick<
 /** Exit status of a codex that did not start because another app-server holds its CODEX_HOME. */
 export const HOME_LOCKED_EXIT_CODE = 75;
 
-/** The file in CODEX_HOME whose lock the user's app-server holds for as long as it lives. */
+/**
+ * The file whose lock the user's app-server holds for as long as it lives: in the user's records, beside (not in)
+ * CODEX_HOME, because flock opens it on the host, as the bridge, and the agent can write its CODEX_HOME (a planted
+ * symlink there would have the bridge create files where the agent chose).
+ */
 export const HOME_LOCK_FILE = '.codex-bridge.lock';
 
 export interface IsolationStatus {
@@ -141,7 +145,7 @@ export class Isolation {
   }
 
   /**
-   * With several replicas, the app-server holds an OS lock (flock) on a file in its CODEX_HOME for as long as
+   * With several replicas, the app-server holds an OS lock (flock) on its home's lock file for as long as
    * it lives: util-linux `flock --nonblock` takes it and the process it starts inherits the descriptor, so
    * the lock dies with codex itself (also when the bridge is killed) and a second app-server on the same home,
    * from any replica whose filesystem shares the locks, exits at once with HOME_LOCKED_EXIT_CODE.
@@ -149,6 +153,7 @@ export class Isolation {
   async launch(tenant: Tenant, codexArgs: string[]): Promise<Launch> {
     const launch = await this.unlockedLaunch(tenant, codexArgs);
     if (!this.config.cluster) return launch;
+    await fs.mkdir(tenant.records, { recursive: true, mode: 0o700 });
     return {
       ...launch,
       file: 'flock',
@@ -156,7 +161,7 @@ export class Isolation {
         '--nonblock',
         '--conflict-exit-code',
         String(HOME_LOCKED_EXIT_CODE),
-        path.join(tenant.codexHome, HOME_LOCK_FILE),
+        path.join(tenant.records, HOME_LOCK_FILE),
         launch.file,
         ...launch.args,
       ],

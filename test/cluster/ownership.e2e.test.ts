@@ -32,7 +32,7 @@ function chat(user: string, body: Record<string, unknown>, extra: Record<string,
 
 /** What `flock --nonblock` on the home's lock file says now: 0 free, 75 held by someone. */
 function tryLock(user: string): number | null {
-  const lockFile = path.join(bridge.sessions.pathsOf(user).codexHome, HOME_LOCK_FILE);
+  const lockFile = path.join(bridge.sessions.pathsOf(user).records, HOME_LOCK_FILE);
   return spawnSync('flock', ['--nonblock', '--conflict-exit-code', '75', lockFile, 'true']).status;
 }
 
@@ -82,6 +82,16 @@ describeOwnership('a replica owns its users by lease and its codex holds the hom
     const again = await chat('alice', { stream: false, messages: [{ content: 'again' }] });
     expect([again.status, again.status === 200 ? '' : await again.text()]).toEqual([200, '']);
     expect(tryLock('alice')).toBe(75);
+  }, 120_000);
+
+  it('a lock-file name planted in CODEX_HOME is never opened by the bridge (no file appears where it points)', async () => {
+    const { codexHome } = bridge.sessions.pathsOf('mallory');
+    const target = path.join(dir, 'created-by-the-bridge');
+    fs.mkdirSync(codexHome, { recursive: true });
+    fs.symlinkSync(target, path.join(codexHome, HOME_LOCK_FILE));
+    expect((await chat('mallory', { stream: false, messages: [{ content: 'hi' }] })).status).toBe(200);
+    expect(tryLock('mallory')).toBe(75);
+    expect(fs.existsSync(target)).toBe(false);
   }, 120_000);
 
   it('a lease taken by someone else stops the user codex at once and fails its running turn', async () => {
