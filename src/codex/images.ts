@@ -64,12 +64,25 @@ function dataUrlInput(image: Extract<ImageRequest, { kind: 'data_url' }>, maxByt
 /** A workspace file (symlinks resolved, never outside the workspace), read by codex itself. */
 function fileInput(image: Extract<ImageRequest, { kind: 'file' }>, workspace: string, maxBytes: number): UserInput {
   const { real, asCodexSees } = resolveInWorkspace(workspace, image.path, (message) => invalid(image.field, message));
-  const stat = fs.statSync(real);
-  if (!stat.isFile()) throw invalid(image.field, 'is not a file');
-  if (stat.size > maxBytes) throw invalid(image.field, `is ${stat.size} bytes, more than ${maxBytes} (IMAGE_MAX_BYTES)`);
-  const mediaType = EXTENSIONS[path.extname(real).toLowerCase()];
-  if (!mediaType) throw invalid(image.field, `must be a ${Object.keys(EXTENSIONS).join(', ')} file`);
-  assertImage(fs.readFileSync(real), mediaType, maxBytes, image.field);
+  // The agent writes the workspace and may swap the path after it was resolved: what is checked is what was
+  // opened (no symlink followed, a FIFO opened without blocking the process), and it is read no further than its size.
+  let fd: number;
+  try {
+    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    throw invalid(image.field, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw invalid(image.field, 'is not a file');
+    if (stat.size > maxBytes) throw invalid(image.field, `is ${stat.size} bytes, more than ${maxBytes} (IMAGE_MAX_BYTES)`);
+    const mediaType = EXTENSIONS[path.extname(real).toLowerCase()];
+    if (!mediaType) throw invalid(image.field, `must be a ${Object.keys(EXTENSIONS).join(', ')} file`);
+    const bytes = Buffer.alloc(stat.size);
+    assertImage(bytes.subarray(0, fs.readSync(fd, bytes, 0, stat.size, 0)), mediaType, maxBytes, image.field);
+  } finally {
+    fs.closeSync(fd);
+  }
   return { type: 'localImage', path: asCodexSees, ...(image.detail ? { detail: image.detail } : {}) };
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { imageInputs, MAX_IMAGES_PER_TURN } from '../../src/codex/images';
@@ -52,5 +53,10 @@ describe('images', () => {
     );
     const many = Array.from({ length: MAX_IMAGES_PER_TURN + 1 }, () => ({ kind: 'data_url' as const, dataUrl: dataUrl('image/png', PNG), field: '/f' }));
     expect(refusal(() => imageInputs(many, workspace, 1024))).toContain(`at most ${MAX_IMAGES_PER_TURN}`);
+  });
+
+  it('refuses a FIFO the agent named like an image, without waiting for a writer', () => {
+    execFileSync('mkfifo', [path.join(workspace, 'pipe.png')]);
+    expect(refusal(() => imageInputs([{ kind: 'file', path: 'pipe.png', field: '/g' }], workspace, 1024))).toContain('is not a file');
   });
 });
